@@ -1,0 +1,30 @@
+# The optional CUDA backend: an INTERFACE target inx::cuda over cuda/ (kernels and cuBLAS wrappers), made when
+# INX_CUDA is ON, or AUTO and a CUDA compiler is found. Default architectures: 80 (A100) and 90 (H100).
+set(INX_HAVE_CUDA OFF)
+if(NOT INX_CUDA STREQUAL "OFF")
+  include(CheckLanguage)
+  check_language(CUDA)
+  if(CMAKE_CUDA_COMPILER)
+    if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES)
+      set(CMAKE_CUDA_ARCHITECTURES 80 90)
+    endif()
+    enable_language(CUDA)
+    find_package(CUDAToolkit REQUIRED)
+    set(INX_HAVE_CUDA ON)
+  elseif(INX_CUDA STREQUAL "ON")
+    message(FATAL_ERROR "INX_CUDA=ON but no CUDA compiler was found (set CMAKE_CUDA_COMPILER or INX_CUDA=AUTO)")
+  endif()
+endif()
+
+if(INX_HAVE_CUDA)
+  add_library(inx_cuda INTERFACE)
+  add_library(inx::cuda ALIAS inx_cuda)
+  set_target_properties(inx_cuda PROPERTIES EXPORT_NAME cuda)
+  target_include_directories(inx_cuda INTERFACE $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/cuda>
+                                                $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
+  # CUDA 13 keeps Thrust/CUB under include/cccl.
+  target_include_directories(inx_cuda INTERFACE ${CUDAToolkit_INCLUDE_DIRS}/cccl)
+  target_link_libraries(inx_cuda INTERFACE inx::inx CUDA::cudart CUDA::cublas)
+  target_compile_features(inx_cuda INTERFACE cuda_std_20)
+endif()
+message(STATUS "inx: CUDA backend ${INX_HAVE_CUDA} (INX_CUDA=${INX_CUDA})")

@@ -1,0 +1,10 @@
+// The subcommands of the `inx` program. Each lives in its own cmd_<name>.cpp and registers itself on the app;
+// main.cpp calls every add_* below. A subcommand reports bad input by throwing inx::error: main prints its message
+// as one line on stderr and exits 1.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace inx_cli {
+void add_version(CLI::App& app);
+}  // namespace inx_cli

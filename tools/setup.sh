@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs every system package inx needs (build, tests, tools/ references). Idempotent; run as root.
+set -euo pipefail
+
+PKGS=(
+  build-essential cmake ninja-build meson pkg-config git
+  libxtensor-dev xtl-dev libdnnl-dev libstb-dev nlohmann-json3-dev libcli11-dev zlib1g-dev
+  libgtest-dev libgmock-dev googletest libbenchmark-dev
+  python3 python3-numpy python3-scipy python3-torch python3-torchvision python3-sklearn python3-skimage
+  dataset-fashion-mnist
+)
+
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -q
+  $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
