@@ -25,6 +25,14 @@ if(INX_HAVE_CUDA)
   # CUDA 13 keeps Thrust/CUB under include/cccl.
   target_include_directories(inx_cuda INTERFACE ${CUDAToolkit_INCLUDE_DIRS}/cccl)
   target_link_libraries(inx_cuda INTERFACE inx::inx CUDA::cudart CUDA::cublas)
-  target_compile_features(inx_cuda INTERFACE cuda_std_20)
+  # CMake 3.25 (Debian 12's) does not know nvcc's C++20 switch, so cuda_std_20 is only used where CMake knows it.
+  if("cuda_std_20" IN_LIST CMAKE_CUDA_COMPILE_FEATURES)
+    target_compile_features(inx_cuda INTERFACE cuda_std_20)
+  else()
+    target_compile_options(inx_cuda INTERFACE $<$<COMPILE_LANGUAGE:CUDA>:-std=c++20>)
+  endif()
+  # OpenMP::OpenMP_CXX adds -fopenmp to C++ sources only; without it the host code of a .cu file would silently run
+  # inx's `#pragma omp` loops on one thread.
+  target_compile_options(inx_cuda INTERFACE $<$<COMPILE_LANGUAGE:CUDA>:-Xcompiler=-fopenmp>)
 endif()
 message(STATUS "inx: CUDA backend ${INX_HAVE_CUDA} (INX_CUDA=${INX_CUDA})")
