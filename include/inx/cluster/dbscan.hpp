@@ -1,0 +1,104 @@
+// Exact DBSCAN (scikit-learn's definition): the eps-neighbourhood of a row includes the row itself and every row at
+// distance <= eps; a row with at least min_samples neighbours is a core row; cores within eps of each other share a
+// cluster (union-find); a non-core row within eps of a core is a border row, other rows are noise (-1).
+// Neighbourhoods come from GEMM over blocks of rows, so memory is O(block x n), never O(n²).
+//
+// Border rows reachable from several clusters: scikit-learn expands clusters in order of their lowest-index core
+// row and a border row keeps the first cluster that reaches it. inx does the same: a border row joins, among the
+// clusters of its core neighbours, the one whose lowest core index is smallest. Clusters are numbered in that order
+// too, so labels equal scikit-learn's exactly, not only up to renaming.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <string_view>
+#include <vector>
+
+#include "inx/cluster/clustering.hpp"
+#include "inx/cluster/distance.hpp"
+#include "inx/cluster/union_find.hpp"
+
+INX_BEGIN_NAMESPACE
+namespace cluster {
+
+template <DistancePolicy Distance = Euclidean>
+struct DBSCAN {
+  static constexpr std::string_view name = "dbscan";
+  double eps = 0.5;
+  std::int64_t min_samples = 5;
+  std::size_t block = 256;  // rows per GEMM block
+
+  // score: the fraction of rows that are noise.
+  Clustering fit(TensorView<const float> x) const {
+    check_matrix(x, "dbscan");
+    require<value_error>(eps > 0 && std::isfinite(eps), "dbscan: expected eps > 0, got ", eps);
+    require<value_error>(min_samples >= 1, "dbscan: expected min_samples >= 1, got ", min_samples);
+    const std::size_t n = x.dim(0);
+    const auto y = Distance::prepare(x);
+    // Pass 1: neighbour counts decide the core rows.
+    std::vector<std::int64_t> count(n, 0);
+    for_each_distance_block<Distance>(y.view(), block, [&](std::size_t i0, std::size_t i1, const double* dist) {
+#pragma omp parallel for schedule(static)
+      for (std::int64_t i = static_cast<std::int64_t>(i0); i < static_cast<std::int64_t>(i1); ++i) {
+        const double* r = dist + (i - i0) * n;
+        std::int64_t c = 0;
+        for (std::size_t j = 0; j < n; ++j) c += r[j] <= eps;
+        count[i] = c;
+      }
+    });
+    std::vector<char> core(n);
+    bool any_core = false;
+    for (std::size_t i = 0; i < n; ++i) any_core |= (core[i] = count[i] >= min_samples);
+    std::vector<std::int64_t> labels(n, -1);
+    if (any_core) {
+      // Pass 2: cores within eps are joined; each border row records its core neighbours' lowest index.
+      UnionFind uf(n);
+      std::vector<std::size_t> nearest_core(n, std::numeric_limits<std::size_t>::max());
+      std::vector<std::vector<std::size_t>> border_cores(n);
+      for_each_distance_block<Distance>(y.view(), block, [&](std::size_t i0, std::size_t i1, const double* dist) {
+        for (std::size_t i = i0; i < i1; ++i) {
+          const double* r = dist + (i - i0) * n;
+          for (std::size_t j = 0; j < n; ++j) {
+            if (r[j] > eps || !core[j] || j == i) continue;
+            if (core[i]) {
+              if (j < i) uf.unite(i, j);
+            } else {
+              border_cores[i].push_back(j);
+            }
+          }
+        }
+      });
+      // Clusters ordered by their lowest core index, as scikit-learn discovers them.
+      std::vector<std::size_t> first(n, std::numeric_limits<std::size_t>::max());
+      for (std::size_t i = 0; i < n; ++i)
+        if (core[i]) first[uf.find(i)] = std::min(first[uf.find(i)], i);
+      std::vector<std::int64_t> id(n, -1);
+      std::int64_t next = 0;
+      for (std::size_t i = 0; i < n; ++i)
+        if (core[i] && id[uf.find(i)] < 0) id[uf.find(i)] = next++;
+      for (std::size_t i = 0; i < n; ++i) {
+        if (core[i]) {
+          labels[i] = id[uf.find(i)];
+        } else if (!border_cores[i].empty()) {
+          std::size_t best = std::numeric_limits<std::size_t>::max();
+          for (std::size_t j : border_cores[i]) best = std::min(best, first[uf.find(j)]);
+          labels[i] = id[uf.find(best)];
+        }
+      }
+    }
+    Clustering out;
+    out.labels = std::move(labels);
+    out.n_clusters = 0;
+    std::int64_t noise = 0;
+    for (auto l : out.labels) out.n_clusters = std::max(out.n_clusters, l + 1), noise += l < 0;
+    out.score = static_cast<double>(noise) / static_cast<double>(n);
+    out.score_name = "noise_fraction";
+    return out;
+  }
+};
+
+static_assert(ClusteringPolicy<DBSCAN<Euclidean>> && ClusteringPolicy<DBSCAN<Cosine>>);
+
+}  // namespace cluster
+INX_END_NAMESPACE

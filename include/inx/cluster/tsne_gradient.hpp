@@ -1,0 +1,247 @@
+// The t-SNE objective (Student-t kernel with one degree of freedom, scikit-learn's choice for 1 or 2 components): KL divergence
+// and its gradient, exact over all pairs or Barnes-Hut with a quadtree over the 2-D embedding. Used by tsne.hpp.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <tuple>
+#include <vector>
+
+#include "inx/core/config.hpp"
+
+INX_BEGIN_NAMESPACE
+namespace cluster::detail {
+
+// Joint probabilities P: dense n x n (exact) or CSR rows (Barnes-Hut); both sum to 1.
+struct TsneAffinities {
+  std::size_t n = 0;
+  std::vector<float> dense;
+  std::vector<std::size_t> row_ptr, col;
+  std::vector<double> val;
+
+  // From k nearest neighbours per row with conditional probabilities: P = (C + Cᵀ) / sum.
+  void build_sparse(const std::vector<std::size_t>& nbr, const std::vector<double>& cond, std::size_t k) {
+    std::vector<std::tuple<std::size_t, std::size_t, double>> t;
+    t.reserve(2 * n * k);
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t q = 0; q < k; ++q) {
+        t.emplace_back(i, nbr[i * k + q], cond[i * k + q]);
+        t.emplace_back(nbr[i * k + q], i, cond[i * k + q]);
+      }
+    std::sort(t.begin(), t.end(), [](const auto& a, const auto& b) {
+      return std::get<0>(a) < std::get<0>(b) || (std::get<0>(a) == std::get<0>(b) && std::get<1>(a) < std::get<1>(b));
+    });
+    row_ptr.assign(n + 1, 0);
+    double total = 0;
+    for (std::size_t s = 0; s < t.size();) {
+      const auto [i, j, v0] = t[s];
+      double v = 0;
+      for (; s < t.size() && std::get<0>(t[s]) == i && std::get<1>(t[s]) == j; ++s) v += std::get<2>(t[s]);
+      col.push_back(j);
+      val.push_back(v);
+      ++row_ptr[i + 1];
+      total += v;
+    }
+    for (std::size_t i = 0; i < n; ++i) row_ptr[i + 1] += row_ptr[i];
+    total = std::max(total, std::numeric_limits<double>::epsilon());
+    for (auto& v : val) v /= total;
+  }
+};
+
+// A quadtree over 2-D points holding each cell's point count and centre of mass.
+class QuadTree {
+ public:
+  struct Cell {
+    double cx, cy, half;  // square cell: centre and half width
+    double mx = 0, my = 0;  // sums of positions
+    std::int64_t count = 0;
+    std::int64_t child = -1;  // index of the first of 4 children, -1 for a leaf
+    std::int64_t point = -1;  // a leaf's point
+  };
+
+  void build(const float* xs, const float* ys, std::size_t n) {
+    cells_.clear();
+    float x0 = xs[0], x1 = xs[0], y0 = ys[0], y1 = ys[0];
+    for (std::size_t i = 1; i < n; ++i) {
+      x0 = std::min(x0, xs[i]), x1 = std::max(x1, xs[i]);
+      y0 = std::min(y0, ys[i]), y1 = std::max(y1, ys[i]);
+    }
+    const double half = std::max<double>({x1 - x0, y1 - y0, 1e-12}) * 0.5 * (1 + 1e-3);
+    cells_.push_back({0.5 * (double(x0) + x1), 0.5 * (double(y0) + y1), half});
+    for (std::size_t i = 0; i < n; ++i) insert(xs, ys, i);
+  }
+
+  // Repulsive terms for point (px, py): sum over cells of count * q and count * q² * (p - centre of mass),
+  // q = 1 / (1 + d²); cells far enough (width² / d² < theta²) are summarised. The point's own leaf (and exact
+  // duplicates of it) is skipped, as scikit-learn does.
+  void repulsion(double px, double py, double theta2, double& sum_q, double& fx, double& fy,
+                 std::vector<std::int64_t>& stack) const {
+    stack.clear();
+    stack.push_back(0);
+    while (!stack.empty()) {
+      const Cell& c = cells_[static_cast<std::size_t>(stack.back())];
+      stack.pop_back();
+      if (c.count == 0) continue;
+      const double inv = 1.0 / static_cast<double>(c.count);
+      const double dx = px - c.mx * inv, dy = py - c.my * inv, d2 = dx * dx + dy * dy;
+      const bool leaf = c.child < 0;
+      if (leaf && std::abs(dx) <= 1e-12 && std::abs(dy) <= 1e-12) continue;
+      const double w = 2 * c.half;
+      if (leaf || w * w < theta2 * d2) {
+        const double q = 1.0 / (1.0 + d2), m = static_cast<double>(c.count) * q;
+        sum_q += m;
+        fx += m * q * dx;
+        fy += m * q * dy;
+      } else {
+        for (int s = 0; s < 4; ++s) stack.push_back(c.child + s);
+      }
+    }
+  }
+
+ private:
+  void insert(const float* xs, const float* ys, std::size_t p) {
+    std::size_t ci = 0;
+    for (int depth = 0;; ++depth) {
+      Cell& c = cells_[ci];
+      c.mx += xs[p];
+      c.my += ys[p];
+      ++c.count;
+      if (c.child < 0) {
+        if (c.count == 1) {
+          c.point = static_cast<std::int64_t>(p);
+          return;
+        }
+        const auto q = static_cast<std::size_t>(c.point);
+        // Duplicates (or a cell too small to split further) stay together in one leaf.
+        if ((xs[q] == xs[p] && ys[q] == ys[p]) || depth > 60) return;
+        split(ci);
+        Cell& cq = cells_[child_of(ci, xs[q], ys[q])];
+        cq.mx = xs[q], cq.my = ys[q], cq.count = 1, cq.point = static_cast<std::int64_t>(q);
+      }
+      ci = child_of(ci, xs[p], ys[p]);
+    }
+  }
+  void split(std::size_t ci) {
+    const double h = cells_[ci].half * 0.5, cx = cells_[ci].cx, cy = cells_[ci].cy;
+    cells_[ci].child = static_cast<std::int64_t>(cells_.size());
+    for (int s = 0; s < 4; ++s) cells_.push_back({cx + (s & 1 ? h : -h), cy + (s & 2 ? h : -h), h});
+  }
+  std::size_t child_of(std::size_t ci, double x, double y) const {
+    const Cell& c = cells_[ci];
+    return static_cast<std::size_t>(c.child) + (x >= c.cx ? 1 : 0) + (y >= c.cy ? 2 : 0);
+  }
+  std::vector<Cell> cells_;
+};
+
+// Computes the gradient of KL(P || Q) for positions y (n x c, row-major) into grad, returning KL when asked.
+class TsneGradient {
+ public:
+  TsneGradient(const TsneAffinities& p, std::size_t c, bool barnes_hut, double angle)
+      : p_(p), c_(c), bh_(barnes_hut), theta2_(angle * angle), cols_(c, std::vector<float>(p.n)) {
+    if (!bh_) {
+      plogp_ = 0;
+      for (float v : p_.dense)
+        if (v > 0) plogp_ += double(v) * std::log(double(v));
+    }
+  }
+
+  double operator()(const std::vector<double>& y, double exaggeration, bool compute_error, std::vector<double>& grad) {
+    const std::size_t n = p_.n;
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t a = 0; a < c_; ++a) cols_[a][i] = static_cast<float>(y[i * c_ + a]);
+    if (bh_) return barnes_hut(exaggeration, compute_error, grad);
+    return c_ == 1 ? exact<1>(exaggeration, compute_error, grad) : exact<2>(exaggeration, compute_error, grad);
+  }
+
+ private:
+  // grad_i = 4 (sum_j e p_ij w_ij (y_i - y_j) - (1/Z) sum_j w_ij² (y_i - y_j)), w = 1 / (1 + |y_i - y_j|²).
+  template <int C>
+  double exact(double exg, bool compute_error, std::vector<double>& grad) {
+    const std::size_t n = p_.n;
+    double z = 0, plogw = 0;
+    std::vector<double> attract(n * C), repel(n * C);
+#pragma omp parallel for schedule(dynamic, 16) reduction(+ : z, plogw)
+    for (std::int64_t ii = 0; ii < static_cast<std::int64_t>(n); ++ii) {
+      const auto i = static_cast<std::size_t>(ii);
+      float yi[C];
+      const float* col[C];
+      for (int a = 0; a < C; ++a) yi[a] = cols_[a][i], col[a] = cols_[a].data();
+      const float* prow = p_.dense.data() + i * n;
+      float zi = 0, att[C] = {}, rep[C] = {};
+#pragma omp simd reduction(+ : zi, att[:C], rep[:C])
+      for (std::size_t j = 0; j < n; ++j) {
+        float d2 = 0, diff[C];
+        for (int a = 0; a < C; ++a) diff[a] = yi[a] - col[a][j], d2 += diff[a] * diff[a];
+        const float w = 1.0f / (1.0f + d2), pw = prow[j] * w, w2 = w * w;
+        zi += w;
+        for (int a = 0; a < C; ++a) att[a] += pw * diff[a], rep[a] += w2 * diff[a];
+      }
+      z += double(zi) - 1.0;  // the j == i term
+      for (int a = 0; a < C; ++a) attract[i * C + a] = att[a], repel[i * C + a] = rep[a];
+      if (compute_error) {
+        double s = 0;
+        for (std::size_t j = 0; j < n; ++j) {
+          if (j == i || prow[j] <= 0) continue;
+          float d2 = 0;
+          for (int a = 0; a < C; ++a) d2 += (yi[a] - col[a][j]) * (yi[a] - col[a][j]);
+          s += double(prow[j]) * std::log1p(double(d2));
+        }
+        plogw -= s;
+      }
+    }
+    for (std::size_t t = 0; t < n * C; ++t) grad[t] = 4.0 * (exg * attract[t] - repel[t] / z);
+    if (!compute_error) return 0;
+    // KL(eP || Q) = sum eP log(eP) - sum eP log w + sum(eP) log Z, for P summing to 1.
+    return exg * (plogp_ + std::log(exg)) - exg * plogw + exg * std::log(z);
+  }
+
+  double barnes_hut(double exg, bool compute_error, std::vector<double>& grad) {
+    const std::size_t n = p_.n;
+    const float *xs = cols_[0].data(), *ys = cols_[1].data();
+    tree_.build(xs, ys, n);
+    double sum_q = 0;
+    std::vector<double> neg(2 * n);
+#pragma omp parallel reduction(+ : sum_q)
+    {
+      std::vector<std::int64_t> stack;
+#pragma omp for schedule(dynamic, 64)
+      for (std::int64_t i = 0; i < static_cast<std::int64_t>(n); ++i) {
+        double fx = 0, fy = 0;
+        tree_.repulsion(xs[i], ys[i], theta2_, sum_q, fx, fy, stack);
+        neg[2 * i] = fx, neg[2 * i + 1] = fy;
+      }
+    }
+    double kl = 0;
+#pragma omp parallel for schedule(static) reduction(+ : kl)
+    for (std::int64_t i = 0; i < static_cast<std::int64_t>(n); ++i) {
+      double px = 0, py = 0;
+      for (std::size_t e = p_.row_ptr[i]; e < p_.row_ptr[i + 1]; ++e) {
+        const std::size_t j = p_.col[e];
+        const double dx = double(xs[i]) - xs[j], dy = double(ys[i]) - ys[j];
+        const double q = 1.0 / (1.0 + dx * dx + dy * dy), pij = exg * p_.val[e];
+        px += pij * q * dx;
+        py += pij * q * dy;
+        if (compute_error) {
+          constexpr double tiny = 1.1754943508222875e-38;  // FLT_MIN, scikit-learn's floor
+          kl += pij * std::log(std::max(pij, tiny) / std::max(q / sum_q, tiny));
+        }
+      }
+      grad[2 * i] = 4.0 * (px - neg[2 * i] / sum_q);
+      grad[2 * i + 1] = 4.0 * (py - neg[2 * i + 1] / sum_q);
+    }
+    return kl;
+  }
+
+  const TsneAffinities& p_;
+  std::size_t c_;
+  bool bh_;
+  double theta2_;
+  std::vector<std::vector<float>> cols_;
+  double plogp_ = 0;
+  QuadTree tree_;
+};
+
+}  // namespace cluster::detail
+INX_END_NAMESPACE
