@@ -114,6 +114,11 @@ NpyArray to_npy(TensorView<const T> t) {
 }
 template <class T>
   requires has_dtype<T>
+NpyArray to_npy(TensorView<T> t) {
+  return to_npy<T>(TensorView<const T>(t));
+}
+template <class T>
+  requires has_dtype<T>
 NpyArray to_npy(const Tensor<T>& t) {
   return to_npy<T>(t.view());
 }

@@ -146,6 +146,7 @@ inline std::vector<unsigned char> deflate_raw(std::initializer_list<std::pair<co
 
 // CRC-32 (ZIP's checksum) of a buffer of any length.
 inline std::uint32_t crc32_of(std::uint32_t crc, const void* p, std::size_t n) {
+  if (n == 0) return crc;  // zlib answers a null buffer with the initial value, which would reset the running CRC
   return static_cast<std::uint32_t>(crc32_z(crc, static_cast<const Bytef*>(p), n));
 }
 

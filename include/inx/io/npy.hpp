@@ -32,9 +32,9 @@ void read_growing(Source& src, std::vector<std::byte>& out, std::size_t n) {
 
 // The C-order copy of Fortran-order data: element (i0, ..., ik) sits at i0 + d0 * (i1 + d1 * (...)) in the source.
 inline std::vector<std::byte> fortran_to_c(const std::vector<std::byte>& src, const Shape& shape, std::size_t item) {
-  std::vector<std::byte> dst(src.size());
   const std::size_t rank = shape.rank(), n = shape.numel();
   if (rank < 2 || n == 0) return src;
+  std::vector<std::byte> dst(src.size());
   std::size_t stride[Shape::kMaxRank], idx[Shape::kMaxRank] = {};
   for (std::size_t k = 0, s = 1; k < rank; s *= shape[k], ++k) stride[k] = s;
   std::size_t off = 0;
@@ -100,8 +100,9 @@ NpyArray read_npy_from(Source& src, const std::string& where) {
   }
   if (h.type == dtype::b1) {
     const auto bad = std::find_if(a.bytes.begin(), a.bytes.end(), [](std::byte b) { return b > std::byte{1}; });
-    require<io_error>(bad == a.bytes.end(), where, ": bool element ", bad - a.bytes.begin(), " holds ",
-                      static_cast<int>(*bad), ", expected 0 or 1");
+    if (bad != a.bytes.end())
+      throw io_error(inx::detail::msg(where, ": bool element ", bad - a.bytes.begin(), " holds ",
+                                      static_cast<int>(*bad), ", expected 0 or 1"));
   }
   if (h.fortran_order) a.bytes = fortran_to_c(a.bytes, a.shape, item);
   return a;
@@ -132,6 +133,11 @@ void save_npy(const std::filesystem::path& path, TensorView<const T> t) {
   f.write(header.data(), header.size());
   f.write(t.data(), t.size() * sizeof(T));
   f.commit();
+}
+template <class T>
+  requires has_dtype<T>
+void save_npy(const std::filesystem::path& path, TensorView<T> t) {
+  save_npy<T>(path, TensorView<const T>(t));
 }
 template <class T>
   requires has_dtype<T>
