@@ -7,4 +7,5 @@
 
 namespace inx_cli {
 void add_version(CLI::App& app);
+void add_cluster(CLI::App& app);
 }  // namespace inx_cli

@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
   CLI::App app{"inx: layer-by-layer explanations of convolutional image classifiers (INV)"};
   app.require_subcommand(1);
   inx_cli::add_version(app);
+  inx_cli::add_cluster(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
