@@ -108,7 +108,8 @@ TEST(Image, PngRoundTripClampsAndRounds) {
   EXPECT_EQ(back(1, 0, 0), 1.0f);
   EXPECT_EQ(back(2, 0, 0), 0.0f);
   for (std::size_t i = 1; i < t.size(); ++i) {
-    if (i != 30 && i != 60) ASSERT_NEAR(back.data()[i], t.data()[i], 1e-6) << i;
+    if (i == 30 || i == 60) continue;  // the clamped pixels, checked above
+    ASSERT_NEAR(back.data()[i], t.data()[i], 1e-6) << i;
   }
   auto gray = inx::Tensor<float>::full(Shape{1, 2, 3}, 0.5f);
   io::save_png(dir.path / "g.png", gray.view());

@@ -50,9 +50,15 @@ inline std::vector<std::byte> fortran_to_c(const std::vector<std::byte>& src, co
   return dst;
 }
 
-// Parses a whole .npy stream from `src`, whose remaining() must be exactly the stream's length.
+// A parsed header plus the element count, checked against the bytes the source holds.
+struct NpyLayout {
+  NpyHeader h;
+  std::size_t n = 0, item = 0;
+};
+
+// Reads and checks the magic, version and header; afterwards src holds exactly the data bytes.
 template <class Source>
-NpyArray read_npy_from(Source& src, const std::string& where) {
+NpyLayout read_npy_header_from(Source& src, const std::string& where) {
   unsigned char pre[12];
   require<io_error>(src.remaining() >= 10, where, ": not a .npy file: expected at least 10 bytes, found ",
                     src.remaining());
@@ -75,37 +81,69 @@ NpyArray read_npy_from(Source& src, const std::string& where) {
                     " bytes available");
   std::string text(hlen, '\0');
   src.read(text.data(), hlen);
-  const NpyHeader h = NpyHeaderParser(text, where).parse();
+  NpyLayout l;
+  l.h = NpyHeaderParser(text, where).parse();
 
   std::size_t n = 1;
-  for (std::size_t d : h.shape) {
-    require<io_error>(d == 0 || n <= (std::size_t{1} << 60) / d, where, ": shape ", h.shape.str(),
+  for (std::size_t d : l.h.shape) {
+    require<io_error>(d == 0 || n <= (std::size_t{1} << 60) / d, where, ": shape ", l.h.shape.str(),
                       " has too many elements");
     n *= d;
   }
-  const std::size_t item = dtype_size(h.type);
-  require<io_error>(n <= (std::size_t{1} << 60) / item, where, ": shape ", h.shape.str(), " has too many elements");
-  const std::uint64_t want = n * item, have = src.remaining();
-  require<io_error>(want <= have, where, ": truncated data: shape ", h.shape.str(), " of ", dtype_name(h.type),
+  l.n = n;
+  l.item = dtype_size(l.h.type);
+  require<io_error>(n <= (std::size_t{1} << 60) / l.item, where, ": shape ", l.h.shape.str(),
+                    " has too many elements");
+  const std::uint64_t want = n * l.item, have = src.remaining();
+  require<io_error>(want <= have, where, ": truncated data: shape ", l.h.shape.str(), " of ", dtype_name(l.h.type),
                     " needs ", want, " bytes, found ", have);
   require<io_error>(want == have, where, ": ", have - want, " trailing bytes after the ", want,
-                    " data bytes of shape ", h.shape.str());
+                    " data bytes of shape ", l.h.shape.str());
+  return l;
+}
 
+// Byte-swaps big-endian data and checks bools, in place.
+inline void fix_npy_data(std::byte* data, const NpyLayout& l, const std::string& where) {
+  if (l.h.big_endian)
+    for (std::size_t i = 0; i < l.n; ++i) std::reverse(data + i * l.item, data + (i + 1) * l.item);
+  if (l.h.type == dtype::b1) {
+    const auto bad = std::find_if(data, data + l.n, [](std::byte b) { return b > std::byte{1}; });
+    if (bad != data + l.n)
+      throw io_error(inx::detail::msg(where, ": bool element ", bad - data, " holds ", static_cast<int>(*bad),
+                                      ", expected 0 or 1"));
+  }
+}
+
+template <class Source>
+NpyArray read_npy_data(Source& src, const NpyLayout& l, const std::string& where) {
   NpyArray a;
-  a.type = h.type;
-  a.shape = h.shape;
-  read_growing(src, a.bytes, want);
-  if (h.big_endian) {
-    for (std::size_t i = 0; i < n; ++i) std::reverse(a.bytes.begin() + i * item, a.bytes.begin() + (i + 1) * item);
-  }
-  if (h.type == dtype::b1) {
-    const auto bad = std::find_if(a.bytes.begin(), a.bytes.end(), [](std::byte b) { return b > std::byte{1}; });
-    if (bad != a.bytes.end())
-      throw io_error(inx::detail::msg(where, ": bool element ", bad - a.bytes.begin(), " holds ",
-                                      static_cast<int>(*bad), ", expected 0 or 1"));
-  }
-  if (h.fortran_order) a.bytes = fortran_to_c(a.bytes, a.shape, item);
+  a.type = l.h.type;
+  a.shape = l.h.shape;
+  read_growing(src, a.bytes, l.n * l.item);
+  fix_npy_data(a.bytes.data(), l, where);
+  if (l.h.fortran_order) a.bytes = fortran_to_c(a.bytes, a.shape, l.item);
   return a;
+}
+
+// Parses a whole .npy stream from `src`, whose remaining() must be exactly the stream's length.
+template <class Source>
+NpyArray read_npy_from(Source& src, const std::string& where) {
+  const NpyLayout l = read_npy_header_from(src, where);
+  return read_npy_data(src, l, where);
+}
+
+// Reads a .npy stream as Tensor<T>: straight into the tensor when the file holds C-order T, else through an
+// NpyArray and `convert` (which throws for dtypes it does not accept).
+template <class T, class Source, class Convert>
+Tensor<T> read_npy_tensor_from(Source& src, const std::string& where, Convert convert) {
+  const NpyLayout l = read_npy_header_from(src, where);
+  if (l.h.type == dtype_of<T>() && !l.h.fortran_order) {
+    auto t = Tensor<T>::uninitialized(l.h.shape);  // not touched until data arrives, so a lying size costs nothing
+    src.read(t.data(), l.n * l.item);
+    fix_npy_data(reinterpret_cast<std::byte*>(t.data()), l, where);
+    return t;
+  }
+  return convert(read_npy_data(src, l, where));
 }
 
 inline std::string file_label(const std::filesystem::path& p) { return inx::detail::msg("file ", p); }
@@ -120,8 +158,11 @@ inline NpyArray read_npy(const std::filesystem::path& path) {
 
 // Reads a .npy file as Tensor<T>; the dtype must match T (float also accepts float64).
 template <class T>
+  requires has_dtype<T>
 Tensor<T> load_npy(const std::filesystem::path& path) {
-  return read_npy(path).to_impl<T>(detail::file_label(path));
+  detail::InFile f(path);
+  const std::string where = detail::file_label(path);
+  return detail::read_npy_tensor_from<T>(f, where, [&](const NpyArray& a) { return a.to_impl<T>(where); });
 }
 
 // Writes a C-order .npy file that np.load reads (the same bytes np.save writes). Atomic: temporary file + rename.

@@ -2,7 +2,9 @@
 // Keys are member names without ".npy"; every member's CRC-32 and sizes are checked while it is read.
 #pragma once
 
+#include <algorithm>
 #include <filesystem>
+#include <vector>
 #include <map>
 #include <string>
 
@@ -13,24 +15,41 @@
 INX_BEGIN_NAMESPACE
 namespace io {
 
-inline std::map<std::string, NpyArray> load_npz(const std::filesystem::path& path) {
-  detail::InFile f(path);
+namespace detail {
+// Calls fn(key, member, where) for each ".npy" member of an .npz archive, in archive order; fn must read the
+// whole member; its CRC-32 and end are checked afterwards.
+template <class Fn>
+void for_each_npz_member(const std::filesystem::path& path, Fn fn) {
+  InFile f(path);
   unsigned char magic[4] = {};
   if (f.size() >= 4) f.read(magic, 4);
   require<io_error>(f.size() >= 4 && magic[0] == 'P' && magic[1] == 'K', "file ", path,
                     ": not an .npz file (expected a ZIP archive starting with \"PK\")");
-  const auto entries = detail::read_zip_directory(f);
-  std::map<std::string, NpyArray> out;
+  const auto entries = read_zip_directory(f);
+  std::vector<std::string> keys;
   for (const auto& z : entries) {
     const std::string where = inx::detail::msg("file ", path, ", member \"", z.name, "\"");
     require<io_error>(z.name.size() > 4 && z.name.ends_with(".npy"), where, ": expected a .npy member");
-    const std::string key = z.name.substr(0, z.name.size() - 4);
-    require<io_error>(!out.contains(key), where, ": duplicate key \"", key, "\"");
-    detail::ZipMemberReader member(f, z, where);
-    NpyArray a = detail::read_npy_from(member, where);
-    member.finish();
-    out.emplace(key, std::move(a));
+    keys.push_back(z.name.substr(0, z.name.size() - 4));
   }
+  std::vector<std::string> sorted = keys;
+  std::sort(sorted.begin(), sorted.end());
+  const auto dup = std::adjacent_find(sorted.begin(), sorted.end());
+  require<io_error>(dup == sorted.end(), "file ", path, ": duplicate key \"", dup == sorted.end() ? "" : *dup, "\"");
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const std::string where = inx::detail::msg("file ", path, ", member \"", entries[i].name, "\"");
+    ZipMemberReader member(f, entries[i], where);
+    fn(keys[i], member, where);
+    member.finish();
+  }
+}
+}  // namespace detail
+
+inline std::map<std::string, NpyArray> load_npz(const std::filesystem::path& path) {
+  std::map<std::string, NpyArray> out;
+  detail::for_each_npz_member(path, [&](const std::string& key, detail::ZipMemberReader& m, const std::string& where) {
+    out.emplace(key, detail::read_npy_from(m, where));
+  });
   return out;
 }
 

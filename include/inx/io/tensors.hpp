@@ -12,6 +12,14 @@
 INX_BEGIN_NAMESPACE
 namespace io {
 
+namespace detail {
+inline Tensor<float> load_float32(const std::filesystem::path& file) {
+  InFile f(file);
+  const std::string where = file_label(file);
+  return read_npy_tensor_from<float>(f, where, [&](const NpyArray& a) { return to_float32(a, where); });
+}
+}  // namespace detail
+
 // Every array becomes float32: float64 is narrowed, integer and bool buffers (num_batches_tracked) are converted.
 inline std::map<std::string, Tensor<float>> load_tensors(const std::filesystem::path& path) {
   std::map<std::string, Tensor<float>> out;
@@ -23,19 +31,19 @@ inline std::map<std::string, Tensor<float>> load_tensors(const std::filesystem::
       require<io_error>(!ec, "folder ", path, ": cannot list it (", ec.message(), ")");
       const auto& file = it->path();
       if (file.extension() != ".npy") continue;
-      out.emplace(file.stem().string(), to_float32(read_npy(file), detail::file_label(file)));
+      out.emplace(file.stem().string(), detail::load_float32(file));
     }
     require<io_error>(!out.empty(), "folder ", path, ": expected .npy files, found none");
     return out;
   }
   require<io_error>(std::filesystem::exists(path, ec), "weights ", path, ": no such file or folder");
   if (path.extension() == ".npy") {
-    out.emplace(path.stem().string(), to_float32(read_npy(path), detail::file_label(path)));
+    out.emplace(path.stem().string(), detail::load_float32(path));
     return out;
   }
-  auto arrays = load_npz(path);
-  for (auto it = arrays.begin(); it != arrays.end(); it = arrays.erase(it))  // frees each source array once converted
-    out.emplace(it->first, to_float32(it->second, inx::detail::msg("file ", path, ", array \"", it->first, "\"")));
+  detail::for_each_npz_member(path, [&](const std::string& key, detail::ZipMemberReader& m, const std::string& where) {
+    out.emplace(key, detail::read_npy_tensor_from<float>(m, where, [&](const NpyArray& a) { return to_float32(a, where); }));
+  });
   return out;
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <memory>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -172,9 +173,12 @@ class ZipMemberReader {
   std::uint64_t remaining() const noexcept { return left_; }
   void read(void* dst, std::size_t n) {
     require<io_error>(n <= left_, where_, ": truncated: expected ", n, " more bytes, the member has ", left_);
-    if (inflater_) inflater_->read(dst, n);
-    else f_.read(dst, n);
-    crc_ = crc32_of(crc_, dst, n);
+    if (inflater_) {
+      inflater_->read(dst, n);
+      crc_ = crc32_of(crc_, dst, n);
+    } else {
+      read_stored(static_cast<unsigned char*>(dst), n);
+    }
     left_ -= n;
   }
   void finish() {
@@ -184,6 +188,17 @@ class ZipMemberReader {
   }
 
  private:
+  // Stored data is checksummed piece by piece right after each read, while the piece is still in cache.
+  void read_stored(unsigned char* p, std::size_t n) {
+    constexpr std::size_t piece = std::size_t{1} << 20;
+    for (std::size_t done = 0; done < n;) {
+      const std::size_t step = std::min(piece, n - done);
+      f_.read(p + done, step);
+      crc_ = crc32_of(crc_, p + done, step);
+      done += step;
+    }
+  }
+
   InFile& f_;
   const ZipEntry& z_;
   std::uint64_t left_;
