@@ -75,3 +75,13 @@ TEST(Tensor, EmptyTensorsAreValid) {
   auto c = t.clone();
   EXPECT_TRUE(c.empty());
 }
+
+TEST(Tensor, DefaultConstructedHoldsNothing) {
+  Tensor<float> t;
+  EXPECT_TRUE(t.empty());
+  EXPECT_EQ(t.size(), 0u);
+  inx::TensorView<float> v;
+  EXPECT_TRUE(v.empty());
+  Tensor<float> scalar(Shape{});
+  EXPECT_EQ(scalar.size(), 1u);
+}

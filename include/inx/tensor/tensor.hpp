@@ -75,7 +75,7 @@ class TensorView {
 
  private:
   T* data_ = nullptr;
-  Shape shape_;
+  Shape shape_{0};  // default: no elements (a rank-0 shape would be a one-element scalar)
 };
 
 // An owning tensor. Move-only: copies are explicit (clone) so a hot loop never copies by accident.
@@ -196,7 +196,7 @@ class Tensor {
     void operator()(T* p) const noexcept { D::deallocate(p); }
   };
   std::unique_ptr<T, deleter> data_;
-  Shape shape_;
+  Shape shape_{0};  // default: no elements (a rank-0 shape would be a one-element scalar)
 };
 
 // Throws shape_error naming `what` unless the two shapes are equal.

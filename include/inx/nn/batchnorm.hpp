@@ -1,0 +1,139 @@
+// BatchNorm2d<C>: PyTorch's nn.BatchNorm2d (eps 1e-5, momentum 0.1, affine, running statistics). Eval mode folds
+// the statistics into one per-channel scale and shift; train mode normalises with the batch's statistics, updates
+// the running ones (unbiased variance, as PyTorch) and keeps the normalised input for backward.
+#pragma once
+
+#include <cmath>
+#include <cstddef>
+#include <string_view>
+#include <vector>
+
+#include "inx/nn/layer.hpp"
+#include "inx/tensor/elementwise.hpp"
+#include "inx/tensor/reduce.hpp"
+
+INX_BEGIN_NAMESPACE
+namespace nn {
+
+template <std::size_t C>
+struct BatchNorm2d {
+  static_assert(C > 0, "BatchNorm2d: channel count must be positive");
+  static constexpr std::size_t in_channels = C, out_channels = C;
+  static constexpr bool keeps_spatial = true;
+  static constexpr float eps = 1e-5f;
+  static constexpr float momentum = 0.1f;
+
+  template <Device D>
+  class layer {
+   public:
+    layer()
+        : weight_(Tensor<float, D>::from_host({C}, std::vector<float>(C, 1.0f))),
+          bias_(Shape{C}),
+          running_mean_(Shape{C}),
+          running_var_(Tensor<float, D>::from_host({C}, std::vector<float>(C, 1.0f))),
+          weight_grad_(Shape{C}),
+          bias_grad_(Shape{C}) {}
+
+    Tensor<float, D> forward(Tensor<float, D> x, Pass<D>& pass, std::string_view name) {
+      require_nchw(x.shape(), C, name);
+      return pass.training() ? forward_train(std::move(x), pass, name) : forward_eval(std::move(x), pass);
+    }
+
+    Tensor<float, D> backward(Tensor<float, D> dy, Pass<D>& pass, std::string_view name) {
+      require<value_error>(!scale_.empty(), name, ": backward needs a forward pass that kept its statistics");
+      if (xhat_.empty()) {  // eval: y = x * scale + shift
+        ops::affine_per_channel<D>(dy.view(), scale_.view(), zeros().view(), dy.view());
+        return dy;
+      }
+      // train: dx = g*inv_std/M * (M*dy - sum(dy) - xhat*sum(dy*xhat)), per channel; M = N*H*W
+      const std::size_t m = dy.size() / C;
+      ops::sum_channels<D>(dy.view(), bias_grad_.view());
+      auto prod = Tensor<float, D>::uninitialized(dy.shape());
+      ops::mul<D>(dy.view(), xhat_.view(), prod.view());
+      ops::sum_channels<D>(prod.view(), weight_grad_.view());
+      auto g = host(weight_), inv = host(scale_), db = host(bias_grad_), dg = host(weight_grad_);
+      std::vector<float> a(C), b(C), c0(C);
+      for (std::size_t c = 0; c < C; ++c) {
+        a[c] = g[c] * inv[c];
+        b[c] = -a[c] * dg[c] / float(m);
+        c0[c] = -a[c] * db[c] / float(m);
+      }
+      auto ta = device(a), tb = device(b), tc = device(c0);
+      ops::affine_per_channel<D>(xhat_.view(), tb.view(), tc.view(), prod.view());
+      ops::affine_per_channel<D>(dy.view(), ta.view(), zeros().view(), dy.view());
+      ops::add<D>(dy.view(), prod.view(), dy.view());
+      xhat_ = {};
+      (void)pass;
+      return dy;
+    }
+
+    template <class V>
+    void visit(V& v, std::string_view name) {
+      v(child_name(name, "weight"), weight_, &weight_grad_, TensorRole::parameter);
+      v(child_name(name, "bias"), bias_, &bias_grad_, TensorRole::parameter);
+      v(child_name(name, "running_mean"), running_mean_, static_cast<Tensor<float, D>*>(nullptr), TensorRole::buffer);
+      v(child_name(name, "running_var"), running_var_, static_cast<Tensor<float, D>*>(nullptr), TensorRole::buffer);
+    }
+
+   private:
+    static std::vector<float> host(const Tensor<float, D>& t) {
+      std::vector<float> h(t.size());
+      D::copy_to_host(h.data(), t.data(), t.bytes());
+      return h;
+    }
+    static Tensor<float, D> device(const std::vector<float>& h) { return Tensor<float, D>::from_host({h.size()}, h); }
+    static Tensor<float, D> zeros() { return Tensor<float, D>(Shape{C}); }
+
+    Tensor<float, D> forward_eval(Tensor<float, D> x, Pass<D>& pass) {
+      auto g = host(weight_), b = host(bias_), rm = host(running_mean_), rv = host(running_var_);
+      std::vector<float> scale(C), shift(C);
+      for (std::size_t c = 0; c < C; ++c) {
+        scale[c] = g[c] / std::sqrt(rv[c] + eps);
+        shift[c] = b[c] - rm[c] * scale[c];
+      }
+      auto ts = device(scale);
+      ops::affine_per_channel<D>(x.view(), ts.view(), device(shift).view(), x.view());
+      scale_ = pass.keep_for_data() ? std::move(ts) : Tensor<float, D>{};
+      xhat_ = {};
+      return x;
+    }
+
+    Tensor<float, D> forward_train(Tensor<float, D> x, Pass<D>&, std::string_view name) {
+      const std::size_t m = x.size() / C;
+      require<shape_error>(m > 1, name, ": training needs more than one value per channel, got input ",
+                           x.shape().str());
+      auto sums = Tensor<float, D>::uninitialized({C});
+      ops::sum_channels<D>(x.view(), sums.view());
+      auto mean = host(sums);
+      std::vector<float> neg_mean(C), ones(C, 1.0f);
+      for (std::size_t c = 0; c < C; ++c) neg_mean[c] = -(mean[c] /= float(m));
+      ops::affine_per_channel<D>(x.view(), device(ones).view(), device(neg_mean).view(), x.view());  // centred
+      auto sq = Tensor<float, D>::uninitialized(x.shape());
+      ops::mul<D>(x.view(), x.view(), sq.view());
+      ops::sum_channels<D>(sq.view(), sums.view());
+      auto var = host(sums);
+      std::vector<float> inv(C);
+      auto rm = host(running_mean_), rv = host(running_var_);
+      for (std::size_t c = 0; c < C; ++c) {
+        var[c] /= float(m);
+        inv[c] = 1.0f / std::sqrt(var[c] + eps);
+        rm[c] = (1 - momentum) * rm[c] + momentum * mean[c];
+        rv[c] = (1 - momentum) * rv[c] + momentum * var[c] * float(m) / float(m - 1);
+      }
+      running_mean_ = device(rm);
+      running_var_ = device(rv);
+      scale_ = device(inv);
+      ops::affine_per_channel<D>(x.view(), scale_.view(), zeros().view(), x.view());  // xhat
+      xhat_ = x.clone();
+      ops::affine_per_channel<D>(x.view(), weight_.view(), bias_.view(), x.view());
+      return x;
+    }
+
+    Tensor<float, D> weight_, bias_, running_mean_, running_var_, weight_grad_, bias_grad_;
+    Tensor<float, D> scale_;  // eval: gamma / sqrt(var + eps); train: 1 / sqrt(batch var + eps)
+    Tensor<float, D> xhat_;   // train only: the normalised input
+  };
+};
+
+}  // namespace nn
+INX_END_NAMESPACE
