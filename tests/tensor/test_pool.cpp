@@ -228,7 +228,7 @@ TEST(Pool, BadInputsAreErrors) {
   auto dx = Tensor<float>::uninitialized({1, 3, 6, 6});
   EXPECT_THROW(inx::ops::adaptive_avg_pool2d_backward<inx::cpu>(y, dx.view()), inx::shape_error);
   auto dy = random_tensor({1, 2, 3, 3}, 2);
-  std::vector<std::int32_t> bad(9, 36);  // one past the 6x6 plane
+  std::vector<std::int32_t> bad(18, 36);  // one past the 6x6 plane
   auto dx2 = Tensor<float>::uninitialized({1, 2, 6, 6});
   EXPECT_THROW(inx::ops::max_pool2d_backward<inx::cpu>(dy, bad.data(), dx2.view()), inx::value_error);
   EXPECT_THROW(inx::ops::max_pool2d_backward<inx::cpu>(dy, nullptr, dx2.view()), inx::value_error);
