@@ -1,9 +1,10 @@
 // Convolution throughput on every distinct conv shape of VGG-16 and ResNet-50 at 224x224, batch 1, in GFLOP/s:
-//   conv_fwd/...          ops::conv2d_forward (oneDNN, blocked layouts + reorders: the library's path)
+//   conv_fwd/...          ops::conv2d_forward (oneDNN, the library's choice of layouts)
 //   conv_bwd_data/...     ops::conv2d_backward_data (the Grad-CAM path)
 //   conv_bwd_weights/...  ops::conv2d_backward_weights
 //   conv_fwd_plain/...    oneDNN forced onto plain NCHW/OIHW layouts (measurement for the layout choice)
-//   conv_bwd_data_plain/...  the same for backward data
+//   conv_fwd_blocked/...  oneDNN forced onto its preferred blocked layouts, with reorders
+//   conv_bwd_data_plain/..., conv_bwd_data_blocked/...  the same for backward data
 //   conv_fwd_im2col/...   im2col + sgemm (measurement for the algorithm choice)
 // bench/compare_torch.py runs conv_fwd and conv_bwd_data beside PyTorch.
 #include <benchmark/benchmark.h>
@@ -30,7 +31,7 @@ Tensor<float> random_tensor(inx::Shape s) {
   return t;
 }
 
-enum class Pass { fwd, bwd_data, bwd_weights, fwd_plain, bwd_data_plain, fwd_im2col };
+enum class Pass { fwd, bwd_data, bwd_weights, fwd_plain, bwd_data_plain, fwd_blocked, bwd_data_blocked, fwd_im2col };
 
 void run_conv(benchmark::State& state, ConvShape s, Pass pass) {
   const auto p = inx_bench::params(s);
@@ -41,13 +42,19 @@ void run_conv(benchmark::State& state, ConvShape s, Pass pass) {
   auto dx = Tensor<float>::uninitialized(xs);
   auto dw = Tensor<float>::uninitialized(ws);
   std::vector<float> col, db(s.o);
-  inx::cpu_detail::conv_plain_layouts() = pass == Pass::fwd_plain || pass == Pass::bwd_data_plain;
+  using inx::cpu_detail::conv_layout;
+  inx::cpu_detail::conv_layout_policy() = pass == Pass::fwd_plain || pass == Pass::bwd_data_plain ? conv_layout::plain
+                                          : pass == Pass::fwd_blocked || pass == Pass::bwd_data_blocked
+                                              ? conv_layout::blocked
+                                              : conv_layout::automatic;
   auto call = [&] {
     switch (pass) {
       case Pass::fwd:
-      case Pass::fwd_plain: inx::ops::conv2d_forward<inx::cpu>(x, w, b.data(), y.view(), p); break;
+      case Pass::fwd_plain:
+      case Pass::fwd_blocked: inx::ops::conv2d_forward<inx::cpu>(x, w, b.data(), y.view(), p); break;
       case Pass::bwd_data:
-      case Pass::bwd_data_plain: inx::ops::conv2d_backward_data<inx::cpu>(y, w, dx.view(), p); break;
+      case Pass::bwd_data_plain:
+      case Pass::bwd_data_blocked: inx::ops::conv2d_backward_data<inx::cpu>(y, w, dx.view(), p); break;
       case Pass::bwd_weights: inx::ops::conv2d_backward_weights<inx::cpu>(x, y, dw.view(), db.data(), p); break;
       case Pass::fwd_im2col: inx_bench::im2col_conv_forward(g, x.data(), w.data(), y.data(), col); break;
     }
@@ -57,7 +64,7 @@ void run_conv(benchmark::State& state, ConvShape s, Pass pass) {
   call();
   const double flops = 2.0 * double(g.n * g.o * g.oh * g.ow) * double(g.c / g.p.groups * g.kh * g.kw);
   inx_bench::timed_loop(state, flops, call);
-  inx::cpu_detail::conv_plain_layouts() = false;
+  inx::cpu_detail::conv_layout_policy() = conv_layout::automatic;
 }
 
 const bool registered = [] {
@@ -66,6 +73,8 @@ const bool registered = [] {
                                                  {"conv_bwd_weights", Pass::bwd_weights},
                                                  {"conv_fwd_plain", Pass::fwd_plain},
                                                  {"conv_bwd_data_plain", Pass::bwd_data_plain},
+                                                 {"conv_fwd_blocked", Pass::fwd_blocked},
+                                                 {"conv_bwd_data_blocked", Pass::bwd_data_blocked},
                                                  {"conv_fwd_im2col", Pass::fwd_im2col}};
   for (const auto& [prefix, pass] : passes)
     for (const auto& s : inx_bench::conv_shapes())

@@ -104,10 +104,19 @@ std::ostream& operator<<(std::ostream& os, const Case& c) {
             << c.p.dilation_w << " g=" << c.p.groups;
 }
 
-class ConvCases : public ::testing::TestWithParam<std::tuple<Case, bool>> {};
+using inx::cpu_detail::conv_layout;
+
+// Runs the body under one of the CPU layout policies, restoring the library's automatic choice afterwards.
+struct LayoutScope {
+  explicit LayoutScope(conv_layout l) { inx::cpu_detail::conv_layout_policy() = l; }
+  ~LayoutScope() { inx::cpu_detail::conv_layout_policy() = conv_layout::automatic; }
+};
+
+class ConvCases : public ::testing::TestWithParam<std::tuple<Case, bool, conv_layout>> {};
 
 TEST_P(ConvCases, ForwardAndBackwardMatchReferenceLoops) {
-  const auto& [c, with_bias] = GetParam();
+  const auto& [c, with_bias, layout] = GetParam();
+  LayoutScope scope(layout);
   const Shape ws{c.o, c.x[1] / c.p.groups, c.kh, c.kw};
   const auto g = inx::ops::conv2d_geometry(c.x, ws, c.p);
   auto x = random_tensor(c.x, 1), w = random_tensor(ws, 2), b = random_tensor({c.o}, 3);
@@ -149,7 +158,8 @@ INSTANTIATE_TEST_SUITE_P(
                                          Case{{2, 16, 10, 10}, 32, 3, 3, params(1, 1, 1, 1)},      // blocked layouts
                                          Case{{1, 32, 7, 5}, 32, 3, 3, params(1, 1, 1, 1, 1, 32)}, // blocked depthwise
                                          Case{{1, 3, 17, 17}, 8, 7, 7, params(2, 2, 3, 3)}),       // ResNet stem-like
-                       ::testing::Bool()));
+                       ::testing::Bool(),
+                       ::testing::Values(conv_layout::automatic, conv_layout::blocked, conv_layout::plain)));
 
 // d/dx and d/dw of L = sum(y * r) by central differences. The convolution is linear in each argument, so the
 // differences are exact up to float rounding.
