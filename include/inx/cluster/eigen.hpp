@@ -1,6 +1,7 @@
 // Symmetric eigen-decomposition in double precision (Householder tridiagonalisation, then implicit QL with Wilkinson
 // shifts), so PCA needs no LAPACK. The working matrix is kept transposed so every inner loop runs over contiguous
-// memory; eigenvectors come out as rows.
+// memory; eigenvectors come out as rows. Single-threaded on purpose: its loops are too short for OpenMP regions,
+// which cost more than they save when cores are shared.
 #pragma once
 
 #include <algorithm>
@@ -72,7 +73,6 @@ inline SymmetricEigen symmetric_eigen(std::vector<double> a, std::size_t n) {
       }
       const double hh = f / (h + h);
       for (std::size_t j = 0; j < i; ++j) e[j] -= hh * d[j];
-#pragma omp parallel for schedule(dynamic, 16) if (i > 128)
       for (std::int64_t jj = 0; jj < static_cast<std::int64_t>(i); ++jj) {
         const std::size_t j = static_cast<std::size_t>(jj);
         const double fj = d[j], gj = e[j];
@@ -94,7 +94,6 @@ inline SymmetricEigen symmetric_eigen(std::vector<double> a, std::size_t n) {
     if (h != 0) {
       const double* wi1 = &W(i + 1, 0);
       for (std::size_t k = 0; k <= i; ++k) d[k] = wi1[k] / h;
-#pragma omp parallel for schedule(static) if (i > 128)
       for (std::int64_t jj = 0; jj <= static_cast<std::int64_t>(i); ++jj) {
         double* wj = &W(static_cast<std::size_t>(jj), 0);
         double g = 0;

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <concepts>
+#include <exception>
 #include <cstdint>
 #include <limits>
 #include <numeric>
@@ -160,6 +161,73 @@ struct KMeans {
   Init init{};
   Empty empty{};
 
+  // One restart: initialisation then Lloyd iterations on centred rows x; returns the inertia.
+  double lloyd(TensorView<const float> x, std::span<const double> sqn, double tol_abs, std::mt19937_64& rng,
+               std::vector<std::int64_t>& labels, Tensor<float>& centres) const {
+    const std::size_t n = x.dim(0), d = x.dim(1), kk = static_cast<std::size_t>(k);
+    labels.assign(n, 0);
+    std::vector<std::int64_t> old(n), counts(kk);
+    std::vector<double> dist(n), csq(kk), sums(kk * d);
+    auto dots = Tensor<float>::uninitialized({n, kk});
+    centres = init(x, sqn, kk, rng);
+    auto next = Tensor<float>::uninitialized({kk, d});
+    auto assign = [&] {
+      for (std::size_t c = 0; c < kk; ++c) {
+        double s = 0;
+        for (std::size_t j = 0; j < d; ++j) s += double(centres.data()[c * d + j]) * centres.data()[c * d + j];
+        csq[c] = s;
+      }
+      ops::gemm<cpu>(false, true, n, kk, d, 1.0f, x.data(), d, centres.data(), d, 0.0f, dots.data(), kk);
+      for (std::size_t i = 0; i < n; ++i) {
+        std::size_t arg = 0;
+        double m = std::numeric_limits<double>::infinity();
+        for (std::size_t c = 0; c < kk; ++c) {
+          const double v = csq[c] - 2.0 * dots.data()[i * kk + c];
+          if (v < m) m = v, arg = c;
+        }
+        labels[i] = static_cast<std::int64_t>(arg);
+        dist[i] = std::max(m + sqn[i], 0.0);
+      }
+    };
+    bool strict = false;
+    for (int it = 0; it < max_iter; ++it) {
+      assign();
+      // Update: means of the assigned rows (double sums), then the empty-cluster policy.
+      std::fill(sums.begin(), sums.end(), 0.0);
+      std::fill(counts.begin(), counts.end(), 0);
+      for (std::size_t i = 0; i < n; ++i) {
+        const auto c = static_cast<std::size_t>(labels[i]);
+        ++counts[c];
+        const float* xi = x.data() + i * d;
+        double* sc = sums.data() + c * d;
+        for (std::size_t j = 0; j < d; ++j) sc[j] += xi[j];
+      }
+      for (std::size_t c = 0; c < kk; ++c)
+        for (std::size_t j = 0; j < d; ++j)
+          next.data()[c * d + j] =
+              counts[c] ? static_cast<float>(sums[c * d + j] / counts[c]) : centres.data()[c * d + j];
+      empty(x, labels, dist, next.view(), counts);
+      double shift = 0;
+      for (std::size_t t = 0; t < kk * d; ++t) {
+        const double s = double(next.data()[t]) - centres.data()[t];
+        shift += s * s;
+      }
+      std::swap(centres, next);
+      if (it > 0 && labels == old) {
+        strict = true;
+        break;
+      }
+      if (shift <= tol_abs) break;
+      old = labels;
+    }
+    if (!strict) assign();
+    // Inertia in double from the rows themselves, not from the GEMM expansion.
+    double inertia = 0;
+    for (std::size_t i = 0; i < n; ++i)
+      inertia += detail::exact_sqdist(x.data() + i * d, centres.data() + labels[i] * d, d);
+    return inertia;
+  }
+
   // Result of one fit: labels (canonical order), inertia as score, and the centres in input coordinates.
   Clustering fit(TensorView<const float> x) const { return fit_with_centres(x, nullptr); }
 
@@ -177,77 +245,31 @@ struct KMeans {
     for (double s : sqn) var += s;
     const double tol_abs = tol * var / static_cast<double>(n) / static_cast<double>(d);
 
-    std::mt19937_64 rng(seed);
-    std::vector<std::int64_t> best_labels;
-    Tensor<float> best_centres;
-    double best_inertia = std::numeric_limits<double>::infinity();
-    std::vector<std::int64_t> labels(n), old(n), counts(kk);
-    std::vector<double> dist(n);
-    auto dots = Tensor<float>::uninitialized({n, kk});
-    for (int run = 0; run < n_init; ++run) {
-      auto centres = init(x, sqn, kk, rng);
-      auto next = Tensor<float>::uninitialized({kk, d});
-      auto assign = [&] {
-        std::vector<double> csq(kk);
-        for (std::size_t c = 0; c < kk; ++c) {
-          double s = 0;
-          for (std::size_t j = 0; j < d; ++j) s += double(centres.data()[c * d + j]) * centres.data()[c * d + j];
-          csq[c] = s;
-        }
-        ops::gemm<cpu>(false, true, n, kk, d, 1.0f, x.data(), d, centres.data(), d, 0.0f, dots.data(), kk);
-#pragma omp parallel for schedule(static)
-        for (std::int64_t i = 0; i < static_cast<std::int64_t>(n); ++i) {
-          std::size_t arg = 0;
-          double m = std::numeric_limits<double>::infinity();
-          for (std::size_t c = 0; c < kk; ++c) {
-            const double v = csq[c] - 2.0 * dots.data()[i * kk + c];
-            if (v < m) m = v, arg = c;
-          }
-          labels[i] = static_cast<std::int64_t>(arg);
-          dist[i] = std::max(m + sqn[i], 0.0);
-        }
-      };
-      bool strict = false;
-      for (int it = 0; it < max_iter; ++it) {
-        assign();
-        // Update: means of the assigned rows (double sums), then the empty-cluster policy.
-        std::vector<double> sums(kk * d, 0.0);
-        std::fill(counts.begin(), counts.end(), 0);
-        for (std::size_t i = 0; i < n; ++i) {
-          const auto c = static_cast<std::size_t>(labels[i]);
-          ++counts[c];
-          for (std::size_t j = 0; j < d; ++j) sums[c * d + j] += x.data()[i * d + j];
-        }
-        for (std::size_t c = 0; c < kk; ++c)
-          for (std::size_t j = 0; j < d; ++j)
-            next.data()[c * d + j] =
-                counts[c] ? static_cast<float>(sums[c * d + j] / counts[c]) : centres.data()[c * d + j];
-        empty(x, labels, dist, next.view(), counts);
-        double shift = 0;
-        for (std::size_t t = 0; t < kk * d; ++t) {
-          const double s = double(next.data()[t]) - centres.data()[t];
-          shift += s * s;
-        }
-        std::swap(centres, next);
-        if (it > 0 && labels == old) {
-          strict = true;
-          break;
-        }
-        if (shift <= tol_abs) break;
-        old = labels;
-      }
-      if (!strict) assign();
-      // Inertia in double from the rows themselves, not from the GEMM expansion.
-      double inertia = 0;
-#pragma omp parallel for reduction(+ : inertia) schedule(static)
-      for (std::int64_t i = 0; i < static_cast<std::int64_t>(n); ++i)
-        inertia += detail::exact_sqdist(x.data() + i * d, centres.data() + labels[i] * d, d);
-      if (inertia < best_inertia) {
-        best_inertia = inertia;
-        best_labels = labels;
-        best_centres = std::move(centres);
+    // Restarts run in parallel, one per thread (each single-threaded): coarse tasks keep their speed when cores
+    // are shared, where many short parallel regions per Lloyd step would not. Each restart has its own seed drawn
+    // from the master generator, so results do not depend on the thread count.
+    std::mt19937_64 master(seed);
+    std::vector<std::uint64_t> seeds(static_cast<std::size_t>(n_init));
+    for (auto& s : seeds) s = master();
+    std::vector<double> inertias(seeds.size());
+    std::vector<std::vector<std::int64_t>> run_labels(seeds.size());
+    std::vector<Tensor<float>> run_centres(seeds.size());
+    std::exception_ptr failure;
+#pragma omp parallel for schedule(dynamic, 1) if (n_init > 1)
+    for (std::int64_t run = 0; run < n_init; ++run) {
+      try {
+        std::mt19937_64 rng(seeds[static_cast<std::size_t>(run)]);
+        inertias[run] = lloyd(x, sqn, tol_abs, rng, run_labels[run], run_centres[run]);
+      } catch (...) {
+#pragma omp critical(inx_kmeans_failure)
+        if (!failure) failure = std::current_exception();
       }
     }
+    if (failure) std::rethrow_exception(failure);
+    const auto best = static_cast<std::size_t>(std::min_element(inertias.begin(), inertias.end()) - inertias.begin());
+    const double best_inertia = inertias[best];
+    std::vector<std::int64_t> best_labels = std::move(run_labels[best]);
+    Tensor<float> best_centres = std::move(run_centres[best]);
     Clustering out;
     out.labels = std::move(best_labels);
     out.score = best_inertia;

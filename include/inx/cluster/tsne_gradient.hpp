@@ -139,7 +139,8 @@ class QuadTree {
 class TsneGradient {
  public:
   TsneGradient(const TsneAffinities& p, std::size_t c, bool barnes_hut, double angle)
-      : p_(p), c_(c), bh_(barnes_hut), theta2_(angle * angle), cols_(c, std::vector<float>(p.n)) {
+      : p_(p), c_(c), bh_(barnes_hut), theta2_(angle * angle), cols_(c, std::vector<float>(p.n)),
+        parallel_(p.n >= kParallelRows) {
     if (!bh_) {
       plogp_ = 0;
       for (float v : p_.dense)
@@ -162,7 +163,7 @@ class TsneGradient {
     const std::size_t n = p_.n;
     double z = 0, plogw = 0;
     std::vector<double> attract(n * C), repel(n * C);
-#pragma omp parallel for schedule(dynamic, 16) reduction(+ : z, plogw)
+#pragma omp parallel for schedule(dynamic, 16) reduction(+ : z, plogw) if (parallel_)
     for (std::int64_t ii = 0; ii < static_cast<std::int64_t>(n); ++ii) {
       const auto i = static_cast<std::size_t>(ii);
       float yi[C];
@@ -203,7 +204,7 @@ class TsneGradient {
     tree_.build(xs, ys, n);
     double sum_q = 0;
     std::vector<double> neg(2 * n);
-#pragma omp parallel reduction(+ : sum_q)
+#pragma omp parallel reduction(+ : sum_q) if (parallel_)
     {
       std::vector<std::int64_t> stack;
 #pragma omp for schedule(dynamic, 64)
@@ -214,7 +215,7 @@ class TsneGradient {
       }
     }
     double kl = 0;
-#pragma omp parallel for schedule(static) reduction(+ : kl)
+#pragma omp parallel for schedule(static) reduction(+ : kl) if (parallel_)
     for (std::int64_t i = 0; i < static_cast<std::int64_t>(n); ++i) {
       double px = 0, py = 0;
       for (std::size_t e = p_.row_ptr[i]; e < p_.row_ptr[i + 1]; ++e) {
@@ -234,11 +235,15 @@ class TsneGradient {
     return kl;
   }
 
+  // One gradient costs about n² (exact) or n log n (Barnes-Hut) simple steps: below this many rows it takes under a
+  // millisecond, and 1000 OpenMP regions of that size lose more to barriers than they gain when cores are shared.
+  static constexpr std::size_t kParallelRows = 1500;
   const TsneAffinities& p_;
   std::size_t c_;
   bool bh_;
   double theta2_;
   std::vector<std::vector<float>> cols_;
+  bool parallel_;
   double plogp_ = 0;
   QuadTree tree_;
 };
