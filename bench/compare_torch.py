@@ -7,8 +7,9 @@ For every benchmark the inx binary lists (by default conv_fwd/ and conv_bwd_data
 shapes), the shape is parsed back from the benchmark name, the inx binary is run on that one benchmark
 (--benchmark_format=json) and PyTorch runs the same operation right after it, so both see the same machine load.
 Both sides report the median over individual calls (inx: the median_ms counter; PyTorch: median of repeats), with
-the same thread count (OMP_NUM_THREADS for inx, torch.set_num_threads for PyTorch). Prints one row per shape with
-both times and the ratio inx / PyTorch, then the median ratio per pass.
+the same thread count (OMP_NUM_THREADS for inx, torch.set_num_threads for PyTorch); with --rounds R each side keeps
+its best of R alternating measurements. Prints one row per shape with both times and the ratio inx / PyTorch, then a
+Markdown table and the median ratio per pass.
 """
 import argparse
 import json
@@ -96,6 +97,9 @@ def main():
     ap.add_argument("--filter", default="^conv_fwd/|^conv_bwd_data/", help="regex over inx benchmark names")
     ap.add_argument("--stat", choices=("median", "min"), default="median",
                     help="per-call statistic compared on both sides (min is the least disturbed call)")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="measure each shape this many times, alternating inx and PyTorch, and keep each side's "
+                         "best round (the least disturbed one on a shared machine)")
     ap.add_argument("--json", help="also write the rows to this JSON file")
     args = ap.parse_args()
     if not os.access(args.inx, os.X_OK):
@@ -103,14 +107,17 @@ def main():
 
     torch.set_num_threads(args.threads)
     print(f"threads={args.threads} torch={torch.__version__} mkldnn={torch.backends.mkldnn.is_available()} "
-          f"stat={args.stat}", flush=True)
+          f"stat={args.stat} rounds={args.rounds}", flush=True)
     rows = []
     for name in list_benchmarks(args.inx, args.filter):
         m = NAME.match(name)
         if not m or m["pass"] not in TORCH_PASSES:
             continue
-        t_inx = run_inx(args.inx, name, args.threads, args.min_time, args.stat)
-        t_torch = time_torch(torch_call(m, m["pass"]), max(0.2, args.min_time * 2), args.stat)
+        fn = torch_call(m, m["pass"])
+        t_inx, t_torch = float("inf"), float("inf")
+        for _ in range(max(1, args.rounds)):
+            t_inx = min(t_inx, run_inx(args.inx, name, args.threads, args.min_time, args.stat))
+            t_torch = min(t_torch, time_torch(fn, max(0.2, args.min_time * 2), args.stat))
         shape = name.split("/")[2]
         rows.append(dict(pass_=m["pass"], net=m["net"], shape=shape, inx_ms=t_inx, torch_ms=t_torch,
                          ratio=t_inx / t_torch, gflop=gflop(m)))
