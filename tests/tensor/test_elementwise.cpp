@@ -49,6 +49,17 @@ TEST(Elementwise, BinaryAxpyScaleFillCopy) {
   }
 }
 
+TEST(Elementwise, CopyLargeAndOverlapping) {
+  auto a = random_tensor({1000003}, 20);
+  auto b = Tensor<float>::uninitialized({1000003});
+  ops::copy<inx::cpu>(a, b.view());
+  for (std::size_t i = 0; i < a.size(); ++i) ASSERT_EQ(a.data()[i], b.data()[i]) << i;
+  // Overlapping views of one buffer (shift by one) behave like memmove.
+  auto c = random_tensor({100001}, 21), d = c.clone();
+  ops::copy<inx::cpu>(inx::TensorView<const float>(c.data(), {100000}), inx::TensorView<float>(c.data() + 1, {100000}));
+  for (std::size_t i = 0; i < 100000; ++i) ASSERT_EQ(c.data()[i + 1], d.data()[i]) << i;
+}
+
 TEST(Elementwise, InPlaceAliasing) {
   auto a = random_tensor({4, 7}, 3), b = random_tensor({4, 7}, 4);
   auto want = Tensor<float>::uninitialized({4, 7});
