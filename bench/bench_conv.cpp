@@ -4,7 +4,7 @@
 //   conv_bwd_weights/...  ops::conv2d_backward_weights
 //   conv_fwd_plain/...    oneDNN forced onto plain NCHW/OIHW layouts (measurement for the layout choice)
 //   conv_fwd_blocked/...  oneDNN forced onto its preferred blocked layouts, with reorders
-//   conv_bwd_data_plain/..., conv_bwd_data_blocked/...  the same for backward data
+//   conv_bwd_{data,weights}_{plain,blocked}/...  the same for the backward passes
 //   conv_fwd_im2col/...   im2col + sgemm (measurement for the algorithm choice)
 // bench/compare_torch.py runs conv_fwd and conv_bwd_data beside PyTorch.
 #include <benchmark/benchmark.h>
@@ -31,9 +31,10 @@ Tensor<float> random_tensor(inx::Shape s) {
   return t;
 }
 
-enum class Pass { fwd, bwd_data, bwd_weights, fwd_plain, bwd_data_plain, fwd_blocked, bwd_data_blocked, fwd_im2col };
+enum class Pass { fwd, bwd_data, bwd_weights, fwd_im2col };
+using inx::cpu_detail::conv_layout;
 
-void run_conv(benchmark::State& state, ConvShape s, Pass pass) {
+void run_conv(benchmark::State& state, ConvShape s, Pass pass, conv_layout layout) {
   const auto p = inx_bench::params(s);
   const inx::Shape xs{1, s.c, s.h, s.h}, ws{s.o, s.c, s.k, s.k};
   const auto g = inx::ops::conv2d_geometry(xs, ws, p);
@@ -42,19 +43,11 @@ void run_conv(benchmark::State& state, ConvShape s, Pass pass) {
   auto dx = Tensor<float>::uninitialized(xs);
   auto dw = Tensor<float>::uninitialized(ws);
   std::vector<float> col, db(s.o);
-  using inx::cpu_detail::conv_layout;
-  inx::cpu_detail::conv_layout_policy() = pass == Pass::fwd_plain || pass == Pass::bwd_data_plain ? conv_layout::plain
-                                          : pass == Pass::fwd_blocked || pass == Pass::bwd_data_blocked
-                                              ? conv_layout::blocked
-                                              : conv_layout::automatic;
+  inx::cpu_detail::conv_layout_policy() = layout;
   auto call = [&] {
     switch (pass) {
-      case Pass::fwd:
-      case Pass::fwd_plain:
-      case Pass::fwd_blocked: inx::ops::conv2d_forward<inx::cpu>(x, w, b.data(), y.view(), p); break;
-      case Pass::bwd_data:
-      case Pass::bwd_data_plain:
-      case Pass::bwd_data_blocked: inx::ops::conv2d_backward_data<inx::cpu>(y, w, dx.view(), p); break;
+      case Pass::fwd: inx::ops::conv2d_forward<inx::cpu>(x, w, b.data(), y.view(), p); break;
+      case Pass::bwd_data: inx::ops::conv2d_backward_data<inx::cpu>(y, w, dx.view(), p); break;
       case Pass::bwd_weights: inx::ops::conv2d_backward_weights<inx::cpu>(x, y, dw.view(), db.data(), p); break;
       case Pass::fwd_im2col: inx_bench::im2col_conv_forward(g, x.data(), w.data(), y.data(), col); break;
     }
@@ -68,18 +61,27 @@ void run_conv(benchmark::State& state, ConvShape s, Pass pass) {
 }
 
 const bool registered = [] {
-  const std::pair<const char*, Pass> passes[] = {{"conv_fwd", Pass::fwd},
-                                                 {"conv_bwd_data", Pass::bwd_data},
-                                                 {"conv_bwd_weights", Pass::bwd_weights},
-                                                 {"conv_fwd_plain", Pass::fwd_plain},
-                                                 {"conv_bwd_data_plain", Pass::bwd_data_plain},
-                                                 {"conv_fwd_blocked", Pass::fwd_blocked},
-                                                 {"conv_bwd_data_blocked", Pass::bwd_data_blocked},
-                                                 {"conv_fwd_im2col", Pass::fwd_im2col}};
-  for (const auto& [prefix, pass] : passes)
+  struct Variant {
+    const char* prefix;
+    Pass pass;
+    conv_layout layout;
+  };
+  const Variant variants[] = {
+      {"conv_fwd", Pass::fwd, conv_layout::automatic},
+      {"conv_bwd_data", Pass::bwd_data, conv_layout::automatic},
+      {"conv_bwd_weights", Pass::bwd_weights, conv_layout::automatic},
+      {"conv_fwd_plain", Pass::fwd, conv_layout::plain},
+      {"conv_fwd_blocked", Pass::fwd, conv_layout::blocked},
+      {"conv_bwd_data_plain", Pass::bwd_data, conv_layout::plain},
+      {"conv_bwd_data_blocked", Pass::bwd_data, conv_layout::blocked},
+      {"conv_bwd_weights_plain", Pass::bwd_weights, conv_layout::plain},
+      {"conv_bwd_weights_blocked", Pass::bwd_weights, conv_layout::blocked},
+      {"conv_fwd_im2col", Pass::fwd_im2col, conv_layout::automatic},
+  };
+  for (const auto& v : variants)
     for (const auto& s : inx_bench::conv_shapes())
-      benchmark::RegisterBenchmark(inx_bench::conv_name(prefix, s).c_str(),
-                                   [s, pass = pass](benchmark::State& st) { run_conv(st, s, pass); })
+      benchmark::RegisterBenchmark(inx_bench::conv_name(v.prefix, s).c_str(),
+                                   [s, v](benchmark::State& st) { run_conv(st, s, v.pass, v.layout); })
           ->Unit(benchmark::kMillisecond)
           ->UseRealTime();
   return true;

@@ -218,10 +218,11 @@ inline std::atomic<conv_layout>& conv_layout_policy() {
   return policy;
 }
 
-// Measured with bench_conv on VGG-16 / ResNet-50 shapes (AVX-512 CPU, oneDNN 2.6): for 1x1 kernels oneDNN's
-// GEMM-based path on the plain layouts is 10-45% faster than the blocked direct kernels, whose cost is dominated by
-// reordering the weights; for 3x3 and larger kernels the blocked kernels are 1.2-2.9x faster. The one exception is
-// backward data of a first layer (C <= 4, e.g. RGB input), where the blocked path is 2.3x slower.
+// Measured with bench_conv on VGG-16 / ResNet-50 shapes (AVX-512 CPU, oneDNN 2.6, one thread for a clean signal on
+// a shared machine): for 1x1 kernels oneDNN's GEMM-based path on the plain layouts is 10-45% faster than the blocked
+// direct kernels in all three passes (the blocked path spends much of its time reordering weights); for 3x3 and
+// larger kernels the blocked kernels are 1.2-2.9x faster. The exception is backward data of a first layer (C <= 4,
+// e.g. RGB input), where the plain path is 2.3x faster.
 inline bool conv_uses_plain_layouts(const ops::Conv2dGeometry& g, conv_pass pass) {
   switch (conv_layout_policy().load(std::memory_order_relaxed)) {
     case conv_layout::blocked: return false;
