@@ -48,6 +48,12 @@ inline std::int64_t canonical_labels(std::vector<std::int64_t>& labels) {
   return static_cast<std::int64_t>(ids.size());
 }
 
+namespace detail {
+// Simple passes over fewer elements than this run on one thread: they are memory-bound, and an OpenMP region costs
+// a scheduler time slice whenever the cores are shared, far more than such a pass.
+inline constexpr std::size_t kParallelElems = std::size_t(1) << 23;
+}  // namespace detail
+
 // Throws unless x is a non-empty 2-D matrix of finite values. `who` names the caller in the message.
 inline void check_matrix(TensorView<const float> x, std::string_view who) {
   require<shape_error>(x.rank() == 2, who, ": expected a 2-D matrix (rows x features), got shape ", x.shape().str());
@@ -56,7 +62,7 @@ inline void check_matrix(TensorView<const float> x, std::string_view who) {
   const std::size_t n = x.dim(0), d = x.dim(1);
   const float* p = x.data();
   std::int64_t bad = -1;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n * d >= detail::kParallelElems)
   for (std::int64_t i = 0; i < static_cast<std::int64_t>(n); ++i) {
     bool ok = true;
     for (std::size_t j = 0; j < d; ++j) ok &= std::isfinite(p[i * d + j]);

@@ -27,7 +27,7 @@ struct DBSCAN {
   static constexpr std::string_view name = "dbscan";
   double eps = 0.5;
   std::int64_t min_samples = 5;
-  std::size_t block = 256;  // rows per GEMM block
+  std::size_t block = 0;  // rows per GEMM block; 0: as many as fit 16 MB of dot products
 
   // score: the fraction of rows that are noise.
   Clustering fit(TensorView<const float> x) const {
@@ -38,15 +38,14 @@ struct DBSCAN {
     const auto y = Distance::prepare(x);
     // Pass 1: neighbour counts decide the core rows.
     std::vector<std::int64_t> count(n, 0);
-    for_each_distance_block<Distance>(y.view(), block, [&](std::size_t i0, std::size_t i1, const double* dist) {
-#pragma omp parallel for schedule(static)
-      for (std::int64_t i = static_cast<std::int64_t>(i0); i < static_cast<std::int64_t>(i1); ++i) {
-        const double* r = dist + (i - i0) * n;
-        std::int64_t c = 0;
-        for (std::size_t j = 0; j < n; ++j) c += r[j] <= eps;
-        count[i] = c;
-      }
-    });
+    for_each_distance_row<Distance>(
+        y.view(),
+        [&](std::size_t i, const double* r) {
+          std::int64_t c = 0;
+          for (std::size_t j = 0; j < n; ++j) c += r[j] <= eps;
+          count[i] = c;
+        },
+        block);
     std::vector<char> core(n);
     bool any_core = false;
     for (std::size_t i = 0; i < n; ++i) any_core |= (core[i] = count[i] >= min_samples);

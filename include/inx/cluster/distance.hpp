@@ -36,7 +36,7 @@ inline Tensor<float> centre_columns(TensorView<const float> x) {
     for (std::size_t j = 0; j < d; ++j) mean[j] += x.data()[i * d + j];
   for (auto& m : mean) m /= static_cast<double>(n);
   auto out = Tensor<float>::uninitialized({n, d});
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n * d >= kParallelElems)
   for (std::int64_t i = 0; i < static_cast<std::int64_t>(n); ++i)
     for (std::size_t j = 0; j < d; ++j)
       out.data()[i * d + j] = static_cast<float>(x.data()[i * d + j] - mean[j]);
@@ -47,7 +47,7 @@ inline Tensor<float> centre_columns(TensorView<const float> x) {
 inline Tensor<float> unit_rows(TensorView<const float> x, bool centre) {
   const std::size_t n = x.dim(0), d = x.dim(1);
   auto out = Tensor<float>::uninitialized({n, d});
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n * d >= kParallelElems)
   for (std::int64_t i = 0; i < static_cast<std::int64_t>(n); ++i) {
     const float* r = x.data() + i * d;
     float* o = out.data() + i * d;
@@ -73,7 +73,7 @@ inline Tensor<float> unit_rows(TensorView<const float> x, bool centre) {
 inline std::vector<double> row_sqnorms(TensorView<const float> x) {
   const std::size_t n = x.dim(0), d = x.dim(1);
   std::vector<double> out(n);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n * d >= kParallelElems)
   for (std::int64_t i = 0; i < static_cast<std::int64_t>(n); ++i) {
     double s = 0;
     const float* r = x.data() + i * d;
@@ -121,38 +121,74 @@ struct Correlation {
 
 static_assert(DistancePolicy<Euclidean> && DistancePolicy<Cosine> && DistancePolicy<Correlation>);
 
-// Calls fn(i0, i1, dist) for consecutive row blocks [i0, i1) of prepared rows y (from D::prepare); dist is a
-// row-major (i1 - i0) x n block of distances in double, dist(i, i) = 0. Memory: block x n floats and doubles.
+namespace detail {
+// Distances from prepared row i to all n rows, given the GEMM row of dot products.
+template <DistancePolicy D>
+void distance_row(TensorView<const float> y, const std::vector<double>& norms, std::size_t i, const float* dots,
+                  double* out) {
+  const std::size_t n = y.dim(0), d = y.dim(1);
+  for (std::size_t j = 0; j < n; ++j) {
+    if (j == i) {
+      out[j] = 0;
+      continue;
+    }
+    const double dot = dots[j];
+    if constexpr (D::refine_close_pairs) {
+      const double d2 = norms[i] + norms[j] - 2 * dot;
+      out[j] = d2 < 1e-2 * (norms[i] + norms[j]) ? std::sqrt(exact_sqdist(y.data() + i * d, y.data() + j * d, d))
+                                                 : std::sqrt(std::max(d2, 0.0));
+    } else {
+      out[j] = D::from_dot(dot, norms[i], norms[j]);
+    }
+  }
+}
+
+// Rows per GEMM block: the whole matrix while the block of dot products stays under 16 MB.
+inline std::size_t block_rows(std::size_t n, std::size_t block) {
+  if (block == 0) block = std::max<std::size_t>(1, (std::size_t(1) << 22) / std::max<std::size_t>(n, 1));
+  return std::max<std::size_t>(1, std::min(block, n));
+}
+}  // namespace detail
+
+// Calls fn(i, dist_row) for every prepared row i of y (from D::prepare), concurrently from OpenMP threads; dist_row
+// holds the n distances from row i in double, dist_row[i] = 0. One GEMM and one parallel region per block of rows
+// (block = 0: as many rows as fit 16 MB of dot products). Memory: O(block x n).
+template <DistancePolicy D, class Fn>
+void for_each_distance_row(TensorView<const float> y, Fn&& fn, std::size_t block = 0) {
+  const std::size_t n = y.dim(0), d = y.dim(1);
+  block = detail::block_rows(n, block);
+  const auto norms = detail::row_sqnorms(y);
+  auto dots = Tensor<float>::uninitialized({block, n});
+  for (std::size_t i0 = 0; i0 < n; i0 += block) {
+    const std::size_t m = std::min(n, i0 + block) - i0;
+    ops::gemm<cpu>(false, true, m, n, d, 1.0f, y.data() + i0 * d, d, y.data(), d, 0.0f, dots.data(), n);
+#pragma omp parallel if (m * n >= (std::size_t(1) << 16))
+    {
+      std::vector<double> row(n);
+#pragma omp for schedule(static)
+      for (std::int64_t r = 0; r < static_cast<std::int64_t>(m); ++r) {
+        detail::distance_row<D>(y, norms, i0 + r, dots.data() + r * n, row.data());
+        fn(i0 + static_cast<std::size_t>(r), static_cast<const double*>(row.data()));
+      }
+    }
+  }
+}
+
+// Calls fn(i0, i1, dist) on one thread for consecutive row blocks [i0, i1) of prepared rows y; dist is a row-major
+// (i1 - i0) x n block of distances in double, dist(i, i) = 0. For callers that merge results serially.
 template <DistancePolicy D, class Fn>
 void for_each_distance_block(TensorView<const float> y, std::size_t block, Fn&& fn) {
   const std::size_t n = y.dim(0), d = y.dim(1);
-  block = std::max<std::size_t>(1, std::min(block, n));
+  block = detail::block_rows(n, block);
   const auto norms = detail::row_sqnorms(y);
   auto dots = Tensor<float>::uninitialized({block, n});
   std::vector<double> dist(block * n);
   for (std::size_t i0 = 0; i0 < n; i0 += block) {
     const std::size_t i1 = std::min(n, i0 + block), m = i1 - i0;
     ops::gemm<cpu>(false, true, m, n, d, 1.0f, y.data() + i0 * d, d, y.data(), d, 0.0f, dots.data(), n);
-#pragma omp parallel for schedule(static)
-    for (std::int64_t r = 0; r < static_cast<std::int64_t>(m); ++r) {
-      const std::size_t i = i0 + r;
-      for (std::size_t j = 0; j < n; ++j) {
-        double v;
-        if (i == j) {
-          v = 0;
-        } else {
-          const double dot = dots.data()[r * n + j];
-          if constexpr (D::refine_close_pairs) {
-            const double d2 = norms[i] + norms[j] - 2 * dot;
-            v = d2 < 1e-2 * (norms[i] + norms[j]) ? std::sqrt(detail::exact_sqdist(y.data() + i * d, y.data() + j * d, d))
-                                                  : std::sqrt(std::max(d2, 0.0));
-          } else {
-            v = D::from_dot(dot, norms[i], norms[j]);
-          }
-        }
-        dist[r * n + j] = v;
-      }
-    }
+#pragma omp parallel for schedule(static) if (m * n >= (std::size_t(1) << 16))
+    for (std::int64_t r = 0; r < static_cast<std::int64_t>(m); ++r)
+      detail::distance_row<D>(y, norms, i0 + r, dots.data() + r * n, dist.data() + r * n);
     fn(i0, i1, static_cast<const double*>(dist.data()));
   }
 }

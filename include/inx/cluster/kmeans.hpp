@@ -45,7 +45,6 @@ inline void sq_distances(TensorView<const float> cand, std::span<const double> c
   auto dots = Tensor<float>::uninitialized({m, n});
   ops::gemm<cpu>(false, true, m, n, d, 1.0f, cand.data(), d, x.data(), d, 0.0f, dots.data(), n);
   out.resize(m * n);
-#pragma omp parallel for schedule(static)
   for (std::int64_t i = 0; i < static_cast<std::int64_t>(m); ++i)
     for (std::size_t j = 0; j < n; ++j)
       out[i * n + j] = std::max(cand_sqn[i] + sqn[j] - 2.0 * dots.data()[i * n + j], 0.0);

@@ -26,7 +26,7 @@ Tensor<float> map_rows(TensorView<const float> x, std::string_view who, F f) {
   check_matrix(x, who);
   const std::size_t n = x.dim(0), d = x.dim(1);
   auto out = Tensor<float>::uninitialized({n, d});
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n * d >= detail::kParallelElems)
   for (std::int64_t i = 0; i < static_cast<std::int64_t>(n); ++i) f(x.data() + i * d, out.data() + i * d, d);
   return out;
 }

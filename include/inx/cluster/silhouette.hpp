@@ -44,7 +44,7 @@ std::vector<double> silhouette_samples_impl(TensorView<const float> x, std::span
   };
   if (d <= 8 && std::is_same_v<Distance, Euclidean>) {
     // Low-dimensional rows (an embedding): direct distances in double are cheaper than a GEMM and exact.
-#pragma omp parallel
+#pragma omp parallel if (n * n >= (std::size_t(1) << 21))
     {
       std::vector<double> sums(kk);
 #pragma omp for schedule(static)
@@ -65,18 +65,10 @@ std::vector<double> silhouette_samples_impl(TensorView<const float> x, std::span
     return s;
   }
   const auto y = Distance::prepare(x);
-  for_each_distance_block<Distance>(y.view(), 256, [&](std::size_t i0, std::size_t i1, const double* dist) {
-#pragma omp parallel
-    {
-      std::vector<double> sums(kk);
-#pragma omp for schedule(static)
-      for (std::int64_t i = static_cast<std::int64_t>(i0); i < static_cast<std::int64_t>(i1); ++i) {
-        std::fill(sums.begin(), sums.end(), 0.0);
-        const double* r = dist + (i - i0) * n;
-        for (std::size_t j = 0; j < n; ++j) sums[static_cast<std::size_t>(ids[j])] += r[j];
-        finish(static_cast<std::size_t>(i), sums.data());
-      }
-    }
+  for_each_distance_row<Distance>(y.view(), [&](std::size_t i, const double* r) {
+    std::vector<double> sums(kk, 0.0);
+    for (std::size_t j = 0; j < n; ++j) sums[static_cast<std::size_t>(ids[j])] += r[j];
+    finish(i, sums.data());
   });
   return s;
 }

@@ -94,20 +94,13 @@ inline TSNEResult TSNE::fit(TensorView<const float> x) const {
   if (!use_bh) {
     P.dense.assign(n * n, 0.0f);
     std::vector<double> cond(n * n, 0.0);
-    for_each_distance_block<Euclidean>(y0.view(), 256, [&](std::size_t i0, std::size_t i1, const double* dist) {
-#pragma omp parallel
-      {
-        std::vector<double> d2(n - 1), p(n - 1);
-#pragma omp for schedule(static)
-        for (std::int64_t i = static_cast<std::int64_t>(i0); i < static_cast<std::int64_t>(i1); ++i) {
-          const double* r = dist + (i - i0) * n;
-          for (std::size_t j = 0, t = 0; j < n; ++j)
-            if (j != static_cast<std::size_t>(i)) d2[t++] = static_cast<float>(r[j] * r[j]);
-          detail::perplexity_row(d2.data(), n - 1, perp, p.data());
-          for (std::size_t j = 0, t = 0; j < n; ++j)
-            if (j != static_cast<std::size_t>(i)) cond[i * n + j] = p[t++];
-        }
-      }
+    for_each_distance_row<Euclidean>(y0.view(), [&](std::size_t i, const double* r) {
+      std::vector<double> d2(n - 1), p(n - 1);
+      for (std::size_t j = 0, t = 0; j < n; ++j)
+        if (j != i) d2[t++] = static_cast<float>(r[j] * r[j]);  // scikit-learn rounds distances to float32
+      detail::perplexity_row(d2.data(), n - 1, perp, p.data());
+      for (std::size_t j = 0, t = 0; j < n; ++j)
+        if (j != i) cond[i * n + j] = p[t++];
     });
     double total = 0;
     for (std::size_t i = 0; i < n; ++i)
@@ -122,27 +115,19 @@ inline TSNEResult TSNE::fit(TensorView<const float> x) const {
     const std::size_t k = std::min<std::size_t>(n - 1, static_cast<std::size_t>(3 * perp + 1));
     std::vector<std::size_t> nbr(n * k);
     std::vector<double> cond(n * k);
-    for_each_distance_block<Euclidean>(y0.view(), 256, [&](std::size_t i0, std::size_t i1, const double* dist) {
-#pragma omp parallel
-      {
-        std::vector<std::size_t> idx(n);
-        std::vector<double> d2(k);
-#pragma omp for schedule(static)
-        for (std::int64_t i = static_cast<std::int64_t>(i0); i < static_cast<std::int64_t>(i1); ++i) {
-          const double* r = dist + (i - i0) * n;
-          std::size_t t = 0;
-          for (std::size_t j = 0; j < n; ++j)
-            if (j != static_cast<std::size_t>(i)) idx[t++] = j;
-          std::partial_sort(idx.begin(), idx.begin() + k, idx.begin() + (n - 1), [&](std::size_t a, std::size_t b) {
-            return r[a] < r[b] || (r[a] == r[b] && a < b);
-          });
-          for (std::size_t q = 0; q < k; ++q) {
-            nbr[i * k + q] = idx[q];
-            d2[q] = r[idx[q]] * r[idx[q]];
-          }
-          detail::perplexity_row(d2.data(), k, perp, &cond[i * k]);
-        }
+    for_each_distance_row<Euclidean>(y0.view(), [&](std::size_t i, const double* r) {
+      std::vector<std::size_t> idx;
+      idx.reserve(n - 1);
+      for (std::size_t j = 0; j < n; ++j)
+        if (j != i) idx.push_back(j);
+      std::partial_sort(idx.begin(), idx.begin() + static_cast<std::ptrdiff_t>(k), idx.end(),
+                        [&](std::size_t a, std::size_t b) { return r[a] < r[b] || (r[a] == r[b] && a < b); });
+      std::vector<double> d2(k);
+      for (std::size_t q = 0; q < k; ++q) {
+        nbr[i * k + q] = idx[q];
+        d2[q] = r[idx[q]] * r[idx[q]];
       }
+      detail::perplexity_row(d2.data(), k, perp, &cond[i * k]);
     });
     P.build_sparse(nbr, cond, k);
   }

@@ -22,8 +22,8 @@ std::vector<double> pairwise_distances(TensorView<const float> x) {
   const std::size_t n = x.dim(0);
   std::vector<double> out(n * n);
   const auto y = Distance::prepare(x);
-  for_each_distance_block<Distance>(y.view(), 256, [&](std::size_t i0, std::size_t i1, const double* dist) {
-    std::copy(dist, dist + (i1 - i0) * n, out.begin() + static_cast<std::ptrdiff_t>(i0 * n));
+  for_each_distance_row<Distance>(y.view(), [&](std::size_t i, const double* r) {
+    std::copy(r, r + n, out.begin() + static_cast<std::ptrdiff_t>(i * n));
   });
   // Symmetric by construction, so every linkage sees d(i, j) == d(j, i) exactly.
   for (std::size_t i = 0; i < n; ++i)
