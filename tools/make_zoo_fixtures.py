@@ -20,6 +20,9 @@ Writes tests/data/models/
   state_dict_keys.txt   "# model" then "key (shape)" per state_dict entry (num_batches_tracked left out)
   <model>.npz           logits, target, act:<tap>, grad:<tap> (d logit[target] / d act), logits_batch2 (x and its
                         mirror image), input_grad (resnet18 only)
+and tests/data/cli/ (inputs of the `inx classify` test, tests/cli/classify.sh)
+  tiny_rgb_8x8.png      too small for an ImageNet model
+  nan_weights.npz       fmnist's first tensor (features.0.weight) holding a NaN
 Rerun: /usr/bin/python3 tools/make_zoo_fixtures.py
 """
 import math
@@ -123,8 +126,19 @@ def make(name, x):
           {k: v.shape for k, v in out.items() if k.startswith("act:")})
 
 
+def make_cli_fixtures():
+    cli = os.path.join(OUT, "..", "cli")
+    os.makedirs(cli, exist_ok=True)
+    rng = np.random.default_rng(0)
+    Image.fromarray(rng.integers(0, 256, (8, 8, 3), dtype=np.uint8)).save(os.path.join(cli, "tiny_rgb_8x8.png"))
+    w = synthetic("features.0.weight", (32, 1, 3, 3))
+    w[3, 0, 1, 1] = np.nan
+    np.savez(os.path.join(cli, "nan_weights.npz"), **{"features.0.weight": w})
+
+
 def main():
     torch.set_num_threads(2)
+    make_cli_fixtures()
     os.makedirs(OUT, exist_ok=True)
     img = skdata.chelsea()[60:240, 100:340]
     assert img.shape == (180, 240, 3)

@@ -8,4 +8,5 @@
 namespace inx_cli {
 void add_version(CLI::App& app);
 void add_cluster(CLI::App& app);
+void add_classify(CLI::App& app);
 }  // namespace inx_cli

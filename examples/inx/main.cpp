@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   inx_cli::add_version(app);
   inx_cli::add_cluster(app);
+  inx_cli::add_classify(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -1,0 +1,152 @@
+// `inx classify`: runs a zoo model on images with the model's standard preprocessing and prints the top K classes
+// with their names and probabilities; --json writes {"model", "results": [{"image", "logits", "top": [{"class",
+// "name", "prob"}]}]}. Without --weights, fmnist uses the weights the project ships (data/models/fmnist.npz).
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <numeric>
+#include <string>
+#include <vector>
+
+#include "commands.hpp"
+#include "inx/io/image.hpp"
+#include "inx/io/tensors.hpp"
+#include "inx/models/registry.hpp"
+#include "inx/models/synthetic.hpp"
+#include "inx/nn/network.hpp"
+
+namespace inx_cli {
+namespace {
+
+struct ClassifyOptions {
+  std::string model, weights, json;
+  std::vector<std::string> images;
+  std::size_t top = 5;
+  bool synthetic = false;
+};
+
+// The data folder: $INX_DATA_DIR when set, else the source tree's data/ the program was built from.
+std::filesystem::path data_dir() {
+  if (const char* env = std::getenv("INX_DATA_DIR"); env && *env) return env;
+  return INX_DATA_DIR;
+}
+
+std::vector<std::string> read_class_names(const std::filesystem::path& file, std::size_t expected) {
+  std::ifstream f(file);
+  inx::require<inx::io_error>(f.good(), "class names ", file, ": cannot open (expected one name per line)");
+  std::vector<std::string> names;
+  for (std::string line; std::getline(f, line);)
+    if (!line.empty()) names.push_back(line);
+  inx::require<inx::value_error>(names.size() == expected, "class names ", file, ": expected ", expected,
+                                 " names, found ", names.size());
+  return names;
+}
+
+std::filesystem::path weights_path(const ClassifyOptions& o) {
+  if (!o.weights.empty()) return o.weights;
+  inx::require<inx::value_error>(o.model == "fmnist", "--weights: model '", o.model,
+                                 "' has no shipped weights; give a .npz (tools/export_torch.py writes one)");
+  auto shipped = data_dir() / "models" / "fmnist.npz";
+  inx::require<inx::io_error>(std::filesystem::exists(shipped), "--weights: none given and the shipped weights ",
+                              shipped, " are missing (examples/train_fmnist makes them)");
+  return shipped;
+}
+
+struct Result {
+  std::string image;
+  std::vector<float> logits;
+  std::vector<std::size_t> top;
+  std::vector<double> prob;  // softmax of all logits, in class order
+};
+
+Result classify(auto& net, const std::string& image, const inx::models::ModelInfo& info, std::size_t k) {
+  // fmnist converts any image to grayscale while decoding; ImageNet models keep the file's channels so a
+  // grayscale photograph is reported instead of silently replicated.
+  const int channels = info.preprocess.channels == 1 ? 1 : 0;
+  auto img = inx::io::load_image(image, channels);
+  auto x = inx::models::preprocess(img.view(), info.preprocess, image);
+  auto logits = net.forward(x.view());
+  inx::require<inx::value_error>(inx::ops::all_finite<inx::cpu>(logits.view()), "image ", image, ": model '",
+                                 info.name, "' produced NaN or Inf logits");
+  Result r{image, std::vector<float>(logits.data(), logits.data() + logits.size()), {}, {}};
+  const double mx = *std::max_element(r.logits.begin(), r.logits.end());
+  double total = 0;
+  for (float v : r.logits) total += std::exp(double(v) - mx);
+  for (float v : r.logits) r.prob.push_back(std::exp(double(v) - mx) / total);
+  r.top.resize(r.logits.size());
+  std::iota(r.top.begin(), r.top.end(), 0);
+  std::partial_sort(r.top.begin(), r.top.begin() + std::ptrdiff_t(k), r.top.end(),
+                    [&](std::size_t a, std::size_t b) { return r.logits[a] > r.logits[b]; });
+  r.top.resize(k);
+  return r;
+}
+
+void write_json(const std::string& path, const std::string& model, const std::vector<Result>& results,
+                const std::vector<std::string>& names) {
+  nlohmann::json j{{"model", model}, {"results", nlohmann::json::array()}};
+  for (const auto& r : results) {
+    nlohmann::json top = nlohmann::json::array();
+    for (std::size_t c : r.top) top.push_back({{"class", c}, {"name", names[c]}, {"prob", r.prob[c]}});
+    j["results"].push_back({{"image", r.image}, {"logits", r.logits}, {"top", top}});
+  }
+  // Temporary file then rename: a failed run never leaves half a JSON file.
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream f(tmp, std::ios::trunc);
+    inx::require<inx::io_error>(f.good(), "--json ", path, ": cannot open for writing");
+    f << j.dump(1) << '\n';
+    inx::require<inx::io_error>(f.good(), "--json ", path, ": write failed");
+  }
+  std::filesystem::rename(tmp, path);
+}
+
+void run(const ClassifyOptions& o) {
+  const auto& info = inx::models::model_info(o.model);
+  inx::require<inx::value_error>(o.top >= 1 && o.top <= info.classes, "--top: expected 1 to ", info.classes,
+                                 " for model '", o.model, "', got ", o.top);
+  const auto names = read_class_names(data_dir() / info.classes_file, info.classes);
+  std::vector<Result> results;
+  inx::models::with_model(o.model, [&]<class M>() {
+    auto net = std::make_unique<inx::nn::Network<M>>();
+    if (o.synthetic) {
+      inx::models::fill_synthetic<inx::cpu>(*net);
+    } else {
+      const auto path = weights_path(o);
+      net->load(inx::io::load_tensors(path), path.string());
+    }
+    for (const auto& image : o.images) results.push_back(classify(*net, image, info, o.top));
+  });
+  for (const auto& r : results) {
+    std::printf("%s\n", r.image.c_str());
+    for (std::size_t c : r.top) std::printf("  %8.4f  %4zu  %s\n", r.prob[c], c, names[c].c_str());
+  }
+  if (!o.json.empty()) write_json(o.json, o.model, results, names);
+}
+
+}  // namespace
+
+void add_classify(CLI::App& app) {
+  auto o = std::make_shared<ClassifyOptions>();
+  auto* cmd = app.add_subcommand(
+      "classify",
+      "Classify images with a zoo model. Preprocessing: ImageNet models resize the shorter side to 256 (bilinear, "
+      "antialiased), centre-crop 224 and normalise with ImageNet's mean/std (RGB or RGBA images, at least 32x32); "
+      "fmnist converts the image to grayscale and resizes it to 28x28 unless it already is, values in [0, 1]");
+  cmd->add_option("--model", o->model, "one of: " + inx::models::model_names())->required();
+  cmd->add_option("--weights", o->weights, ".npz (or folder of .npy) with PyTorch state_dict names; "
+                                           "default for fmnist: data/models/fmnist.npz");
+  cmd->add_flag("--synthetic-weights", o->synthetic,
+                "use deterministic synthetic weights instead of --weights (smoke tests, timing; predictions are "
+                "meaningless)");
+  cmd->add_option("--image", o->images, "PNG or JPEG image (repeatable)")->required();
+  cmd->add_option("--top", o->top, "how many classes to print per image")->capture_default_str();
+  cmd->add_option("--json", o->json, "also write the logits and top classes to this JSON file");
+  cmd->callback([o] { run(*o); });
+}
+
+}  // namespace inx_cli

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# `inx classify` end to end: good runs (text and --json output) and every bad input the issue names — each bad one
+# must exit non-zero with exactly one line on stderr that names the problem.
+# Usage: tests/cli/classify.sh path/to/inx  (run from anywhere; CTest test cli_classify)
+set -u
+INX=${1:?usage: classify.sh path/to/inx}
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+CAT="$ROOT/tests/data/models/chelsea_180x240.png"
+BOOT="$ROOT/data/samples/fmnist_0000_ankle_boot.png"
+FMNIST_W="$ROOT/tests/data/nn/fmnist_weights.npz"
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+fails=0
+
+ok() {  # ok NAME ARGS... : exit 0
+  if "$INX" classify "${@:2}" >"$TMP/out" 2>"$TMP/err"; then echo "ok   $1"; else
+    echo "FAIL $1: exit $?"; cat "$TMP/err"; fails=$((fails + 1)); fi
+}
+bad() {  # bad NAME PATTERN ARGS... : non-zero exit, one stderr line matching PATTERN
+  "$INX" classify "${@:3}" >"$TMP/out" 2>"$TMP/err"
+  local rc=$? lines
+  lines=$(wc -l <"$TMP/err")
+  if [ $rc -ne 0 ] && [ "$lines" -eq 1 ] && grep -qE -- "$2" "$TMP/err"; then echo "ok   $1: $(cat "$TMP/err")"; else
+    echo "FAIL $1: exit $rc, $lines stderr lines, expected /$2/:"; cat "$TMP/err"; fails=$((fails + 1)); fi
+}
+
+ok fmnist_text --model fmnist --weights "$FMNIST_W" --image "$BOOT" --top 3
+grep -q "Ankle boot\|T-shirt\|Trouser\|Pullover\|Dress\|Coat\|Sandal\|Shirt\|Sneaker\|Bag" "$TMP/out" ||
+  { echo "FAIL fmnist_text: no class name in output"; fails=$((fails + 1)); }
+[ "$(grep -c '^  ' "$TMP/out")" -eq 3 ] || { echo "FAIL fmnist_text: expected 3 class lines"; fails=$((fails + 1)); }
+
+# An RGB photograph of another size for fmnist: converted to grayscale and resized to 28x28.
+ok fmnist_rgb_photo --model fmnist --weights "$FMNIST_W" --image "$CAT" --json "$TMP/f.json"
+ok resnet18_json --model resnet18 --synthetic-weights --image "$CAT" --image "$CAT" --top 5 --json "$TMP/r.json"
+python3 - "$TMP/r.json" <<'PY' || fails=$((fails + 1))
+import json, math, sys
+j = json.load(open(sys.argv[1]))
+assert j["model"] == "resnet18" and len(j["results"]) == 2, j.keys()
+r = j["results"][0]
+assert len(r["logits"]) == 1000 and len(r["top"]) == 5
+assert r["logits"] == j["results"][1]["logits"], "the same image twice gives the same logits"
+m = max(r["logits"]); z = sum(math.exp(v - m) for v in r["logits"])
+for t in r["top"]:
+    assert abs(t["prob"] - math.exp(r["logits"][t["class"]] - m) / z) < 1e-6
+    assert isinstance(t["name"], str) and t["name"]
+assert [t["prob"] for t in r["top"]] == sorted([t["prob"] for t in r["top"]], reverse=True)
+print("ok   resnet18_json: valid JSON, softmax probabilities, sorted top 5")
+PY
+
+bad unknown_model "unknown; expected one of fmnist, vgg16, vgg16_bn, resnet18, resnet50, mobilenet_v2" \
+  --model resnet101 --weights "$FMNIST_W" --image "$CAT"
+bad grayscale_to_imagenet "expected an RGB image \(3 channels\), found 1 channel" \
+  --model resnet18 --synthetic-weights --image "$BOOT"
+bad too_small "expected at least 32x32 pixels, found 8x8" \
+  --model mobilenet_v2 --synthetic-weights --image "$ROOT/tests/data/cli/tiny_rgb_8x8.png"
+bad other_architecture "missing.*another architecture" --model resnet18 --weights "$FMNIST_W" --image "$CAT"
+bad nan_weights "features.0.weight' contains NaN or Inf" \
+  --model fmnist --weights "$ROOT/tests/data/cli/nan_weights.npz" --image "$BOOT"
+bad missing_image "no such file|cannot open" --model fmnist --weights "$FMNIST_W" --image "$TMP/none.png"
+bad not_an_image "expected a PNG or JPEG" --model fmnist --weights "$FMNIST_W" --image "$FMNIST_W"
+bad no_weights_imagenet "has no shipped weights" --model vgg16 --image "$CAT"
+bad top_range "--top: expected 1 to 10" --model fmnist --weights "$FMNIST_W" --image "$BOOT" --top 11
+bad json_bad_input "expected an RGB image" --model resnet18 --synthetic-weights --image "$BOOT" --json "$TMP/none.json"
+# No --weights for fmnist: the shipped weights, or a clear error while they are not there yet.
+if [ -e "$ROOT/data/models/fmnist.npz" ]; then
+  ok fmnist_shipped --model fmnist --image "$BOOT"
+else
+  bad fmnist_shipped_missing "shipped weights .* are missing" --model fmnist --image "$BOOT"
+fi
+[ ! -e "$TMP/none.json" ] || { echo "FAIL: a JSON file was left behind"; fails=$((fails + 1)); }
+
+echo "$fails failure(s)"
+[ "$fails" -eq 0 ]
