@@ -41,7 +41,15 @@ struct BatchNorm2d {
 
     Tensor<float, D> backward(Tensor<float, D> dy, Pass<D>& pass, std::string_view name) {
       require<value_error>(!scale_.empty(), name, ": backward needs a forward pass that kept its statistics");
-      if (xhat_.empty()) {  // eval: y = x * scale + shift
+      if (!train_stats_) {  // eval: y = x * scale + shift; gamma and beta get gradients when the pass trains
+        if (pass.weight_grads()) {
+          require<value_error>(xhat_.shape() == dy.shape(), name,
+                               ": backward with weight gradients needs a forward pass that kept its input");
+          ops::sum_channels<D>(dy.view(), bias_grad_.view());
+          ops::mul<D>(xhat_.view(), dy.view(), xhat_.view());
+          ops::sum_channels<D>(xhat_.view(), weight_grad_.view());
+          xhat_ = {};
+        }
         ops::affine_per_channel<D>(dy.view(), scale_.view(), zeros().view(), dy.view());
         return dy;
       }
@@ -92,13 +100,24 @@ struct BatchNorm2d {
         shift[c] = b[c] - rm[c] * scale[c];
       }
       auto ts = device(scale);
+      train_stats_ = false;
+      xhat_ = {};
+      if (pass.keep_for_weights()) {  // xhat = (x - mean) / sqrt(var + eps) with the running statistics
+        std::vector<float> inv(C), off(C);
+        for (std::size_t c = 0; c < C; ++c) {
+          inv[c] = 1.0f / std::sqrt(rv[c] + eps);
+          off[c] = -rm[c] * inv[c];
+        }
+        xhat_ = Tensor<float, D>::uninitialized(x.shape());
+        ops::affine_per_channel<D>(x.view(), device(inv).view(), device(off).view(), xhat_.view());
+      }
       ops::affine_per_channel<D>(x.view(), ts.view(), device(shift).view(), x.view());
       scale_ = pass.keep_for_data() ? std::move(ts) : Tensor<float, D>{};
-      xhat_ = {};
       return x;
     }
 
     Tensor<float, D> forward_train(Tensor<float, D> x, Pass<D>&, std::string_view name) {
+      train_stats_ = true;
       const std::size_t m = x.size() / C;
       require<shape_error>(m > 1, name, ": training needs more than one value per channel, got input ",
                            x.shape().str());
@@ -131,7 +150,8 @@ struct BatchNorm2d {
 
     Tensor<float, D> weight_, bias_, running_mean_, running_var_, weight_grad_, bias_grad_;
     Tensor<float, D> scale_;  // eval: gamma / sqrt(var + eps); train: 1 / sqrt(batch var + eps)
-    Tensor<float, D> xhat_;   // train only: the normalised input
+    Tensor<float, D> xhat_;   // the normalised input (train; eval when weight gradients are wanted)
+    bool train_stats_ = false;  // whether the last forward normalised with the batch's statistics
   };
 };
 
