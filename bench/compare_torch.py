@@ -46,7 +46,7 @@ def run_inx(binary, name, threads, min_time, stat):
     return runs[0][f"{stat}_ms"]
 
 
-def torch_call(m, passname):
+def torch_call(m, passname, op):
     n, c, h, w, o = (int(m[k]) for k in ("n", "c", "h", "w", "o"))
     kh, kw, g = int(m["kh"]), int(m["kw"]), int(m["g"])
     stride, pad, dil = (int(m["sh"]), int(m["sw"])), (int(m["ph"]), int(m["pw"])), (int(m["dh"]), int(m["dw"]))
@@ -57,6 +57,8 @@ def torch_call(m, passname):
     y = F.conv2d(x, wt, b, stride, pad, dil, g)
     dy = torch.rand(y.shape, generator=gen) * 2 - 1
     if passname == "conv_fwd":
+        if op == "mkldnn":  # PyTorch's oneDNN convolution, which F.conv2d skips for 1x1 kernels on one thread
+            return lambda: torch.ops.aten.mkldnn_convolution(x, wt, b, list(pad), list(stride), list(dil), g)
         return lambda: F.conv2d(x, wt, b, stride, pad, dil, g)
     mask = [True, False, False] if passname == "conv_bwd_data" else [False, True, True]
     bias_sizes = None if passname == "conv_bwd_data" else [o]
@@ -100,6 +102,8 @@ def main():
     ap.add_argument("--rounds", type=int, default=1,
                     help="measure each shape this many times, alternating inx and PyTorch, and keep each side's "
                          "best round (the least disturbed one on a shared machine)")
+    ap.add_argument("--torch-op", choices=("auto", "mkldnn"), default="auto",
+                    help="PyTorch forward op: F.conv2d as users call it (auto), or aten.mkldnn_convolution")
     ap.add_argument("--json", help="also write the rows to this JSON file")
     args = ap.parse_args()
     if not os.access(args.inx, os.X_OK):
@@ -107,13 +111,13 @@ def main():
 
     torch.set_num_threads(args.threads)
     print(f"threads={args.threads} torch={torch.__version__} mkldnn={torch.backends.mkldnn.is_available()} "
-          f"stat={args.stat} rounds={args.rounds}", flush=True)
+          f"stat={args.stat} rounds={args.rounds} torch_op={args.torch_op}", flush=True)
     rows = []
     for name in list_benchmarks(args.inx, args.filter):
         m = NAME.match(name)
         if not m or m["pass"] not in TORCH_PASSES:
             continue
-        fn = torch_call(m, m["pass"])
+        fn = torch_call(m, m["pass"], args.torch_op)
         t_inx, t_torch = float("inf"), float("inf")
         for _ in range(max(1, args.rounds)):
             t_inx = min(t_inx, run_inx(args.inx, name, args.threads, args.min_time, args.stat))
