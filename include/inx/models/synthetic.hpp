@@ -21,10 +21,10 @@ inline std::uint32_t fnv1a32(std::string_view s) noexcept {
   return h;
 }
 
-// Element i of the synthetic tensor `name` with `shape` (host values, float32 exactly as numpy computes them).
-inline void synthetic_values(std::string_view name, const Shape& shape, std::vector<float>& out) {
+// The values of the synthetic tensor `name` with `shape`, written to `out` (host memory, shape.numel() floats),
+// float32 exactly as numpy computes them.
+inline void synthetic_values(std::string_view name, const Shape& shape, float* out) {
   const std::size_t n = shape.numel();
-  out.resize(n);
   double off = 0.0, scale = 0.1;
   auto ends_with = [&](std::string_view suffix) {
     return name.size() >= suffix.size() && name.substr(name.size() - suffix.size()) == suffix;
@@ -45,13 +45,19 @@ inline void synthetic_values(std::string_view name, const Shape& shape, std::vec
   }
 }
 
-// Fills every parameter and buffer of a network (anything with visit(v)) with its synthetic values.
+// Fills every parameter and buffer of a network (anything with visit(v)) with its synthetic values; on the host
+// directly in place, so filling needs no memory beyond the network's own.
 template <Device D, class Net>
 void fill_synthetic(Net& net) {
   std::vector<float> host;
   net.visit([&](std::string_view name, Tensor<float, D>& value, Tensor<float, D>*, nn::TensorRole) {
-    synthetic_values(name, value.shape(), host);
-    D::copy_from_host(value.data(), host.data(), value.bytes());
+    if constexpr (is_host_device<D>) {
+      synthetic_values(name, value.shape(), value.data());
+    } else {
+      host.resize(value.size());
+      synthetic_values(name, value.shape(), host.data());
+      D::copy_from_host(value.data(), host.data(), value.bytes());
+    }
   });
 }
 
