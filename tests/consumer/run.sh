@@ -5,8 +5,8 @@
 #   3. add_subdirectory  a project that vendors inx: builds and runs the same program, and fails if inx defined
 #                      its tests, examples or benchmarks there
 #   4. headers   every public header compiled alone, and all of them in two linked translation units (ODR)
-#   5. headers under nvcc  the same under nvcc -std=c++20, plus cuda/inx/**/*.cuh (see headers/CMakeLists.txt for
-#                      the headers nvcc 13.0 cannot parse)
+#   5. headers under nvcc  every header and cuda/inx/**/*.cuh in two linked nvcc -std=c++20 translation units, and
+#                      each .cuh alone (see headers/CMakeLists.txt for the headers nvcc 13.0 cannot parse)
 # Usage: bash tests/consumer/run.sh   (INX_JOBS=N sets the build parallelism, default 2)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -68,7 +68,7 @@ cmake --build "$build/headers" --target inx_headers_alone inx_headers_odr
 echo "headers: self-contained and ODR-clean"
 
 if [ "$cuda" = ON ]; then
-  step "5. every header under nvcc -std=c++20, alone and in two linked translation units"
+  step "5. every header under nvcc -std=c++20 in two linked translation units, each .cuh alone"
   cmake --build "$build/headers" --target inx_headers_alone_nvcc inx_headers_odr_nvcc
   "$build/headers/inx_headers_odr_nvcc"
   echo "headers under nvcc: self-contained and ODR-clean"
