@@ -204,7 +204,7 @@ int main(int argc, char** argv) {
   CLI::App app{"Train inx's default Fashion-MNIST model (inx::models::fmnist) with inx's own backward pass"};
   Options o;
   app.add_option("--data", o.data, "folder with the Fashion-MNIST IDX files (.gz or not)");
-  app.add_option("--epochs", o.epochs, "passes over the training set")->check(CLI::PositiveNumber);
+  app.add_option("--epochs", o.epochs, "passes over the training set")->check(CLI::Range(1, 100000));
   app.add_option("--batch", o.batch, "minibatch size")->check(CLI::Range(2, 60000));
   app.add_option("--lr", o.lr, "Adam's peak learning rate (cosine decay to 0)")->check(CLI::PositiveNumber);
   app.add_option("--weight-decay", o.weight_decay, "Adam's L2 weight decay")->check(CLI::NonNegativeNumber);
