@@ -1,5 +1,7 @@
 # The optional CUDA backend: an INTERFACE target inx::cuda over cuda/ (kernels and cuBLAS wrappers), made when
 # INX_CUDA is ON, or AUTO and a CUDA compiler is found. Default architectures: 80 (A100) and 90 (H100).
+# nvcc 13.0 cannot compile headers that include oneDNN's C++ API <oneapi/dnnl/dnnl.hpp> (a front-end crash, see
+# tests/consumer/headers/CMakeLists.txt): .cu files must not include them; CUDA code reaches CPU kernels from .cpp files.
 set(INX_HAVE_CUDA OFF)
 if(NOT INX_CUDA STREQUAL "OFF")
   include(CheckLanguage)
