@@ -12,6 +12,12 @@ Each round runs PyTorch, then inx (alternating, so both see the same machine loa
 round. Times cover the training loop only (shuffling, batch assembly, forward, backward, optimiser step), not
 loading the data or evaluating. Prints seconds per step for both, the time per epoch (469 steps at batch 128)
 they imply, and the ratio inx / PyTorch (target <= 1.5).
+
+On a machine shared with other jobs, run with OMP_WAIT_POLICY=passive (both sides use OpenMP): spinning threads
+that wait at a barrier for a descheduled sibling cost inx, which runs more short parallel regions per step (batch
+norm, activations) than PyTorch, about twice its step time at 2 threads on a loaded 2-core machine.
+Measured 2026-11-26 on a 2-core machine under load ~5, 60 steps, best of 2: 1 thread 377 vs 340 ms/step (1.11x);
+2 threads with OMP_WAIT_POLICY=passive 485 vs 388 ms/step (1.25x); 2 threads, default wait policy 2.80x.
 """
 import argparse
 import gzip
