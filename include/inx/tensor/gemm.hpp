@@ -44,6 +44,9 @@ Tensor<float, D> matmul(TensorView<const float, D> a, TensorView<const float, D>
                         bool trans_b = false) {
   require<shape_error>(a.rank() == 2 && b.rank() == 2, "matmul: expected 2-D operands, got ", a.shape().str(), ", ",
                        b.shape().str());
+  const std::size_t k = trans_a ? a.dim(0) : a.dim(1), kb = trans_b ? b.dim(1) : b.dim(0);
+  require<shape_error>(k == kb, "matmul: op(A) of ", a.shape().str(), " and op(B) of ", b.shape().str(),
+                       " have inner dimensions ", k, " and ", kb);
   auto c = Tensor<float, D>::uninitialized({trans_a ? a.dim(1) : a.dim(0), trans_b ? b.dim(0) : b.dim(1)});
   matmul<D>(a, b, c.view(), trans_a, trans_b);
   return c;

@@ -81,7 +81,7 @@ template <Device D>
 void max_pool2d_forward(TensorView<const float, D> x, TensorView<float, D> y, const Pool2dParams& p,
                         std::int32_t* argmax = nullptr) {
   const auto g = pool2d_geometry(x.shape(), p);
-  detail::require_pool_pair("max_pool2d_forward", x.shape(), y.shape(), {g.n, g.c, g.oh, g.ow});
+  detail::require_pool_pair("max_pool2d_forward", x.shape(), y.shape(), Shape{g.n, g.c, g.oh, g.ow});
   require<shape_error>(g.h * g.w <= std::size_t(INT32_MAX), "max_pool2d_forward: plane of ", x.shape().str(),
                        " too large for 32-bit indices");
   if (y.empty()) return;
@@ -103,7 +103,7 @@ void max_pool2d_backward(TensorView<const float, D> dy, const std::int32_t* argm
 template <Device D>
 void avg_pool2d_forward(TensorView<const float, D> x, TensorView<float, D> y, const Pool2dParams& p) {
   const auto g = pool2d_geometry(x.shape(), p);
-  detail::require_pool_pair("avg_pool2d_forward", x.shape(), y.shape(), {g.n, g.c, g.oh, g.ow});
+  detail::require_pool_pair("avg_pool2d_forward", x.shape(), y.shape(), Shape{g.n, g.c, g.oh, g.ow});
   if (y.empty()) return;
   pool2d_kernel<D>::avg_forward(g, x.data(), y.data());
 }
@@ -111,7 +111,7 @@ void avg_pool2d_forward(TensorView<const float, D> x, TensorView<float, D> y, co
 template <Device D>
 void avg_pool2d_backward(TensorView<const float, D> dy, TensorView<float, D> dx, const Pool2dParams& p) {
   const auto g = pool2d_geometry(dx.shape(), p);
-  detail::require_pool_pair("avg_pool2d_backward", dx.shape(), dy.shape(), {g.n, g.c, g.oh, g.ow});
+  detail::require_pool_pair("avg_pool2d_backward", dx.shape(), dy.shape(), Shape{g.n, g.c, g.oh, g.ow});
   if (dx.empty()) return;
   pool2d_kernel<D>::avg_backward(g, dy.data(), dx.data());
 }
