@@ -33,12 +33,11 @@ struct Conv2d {
   template <Device D>
   class layer {
    public:
-    layer()
-        : weight_(Shape{Out, In / S.groups, S.kernel, S.kernel}),
-          weight_grad_(Shape{Out, In / S.groups, S.kernel, S.kernel}) {
+    // Gradient buffers are allocated by the first training backward, so inference holds the weights once.
+    layer() : weight_(Shape{Out, In / S.groups, S.kernel, S.kernel}) {
       if constexpr (S.bias) {
         bias_.emplace(Shape{Out});
-        bias_grad_.emplace(Shape{Out});
+        bias_grad_.emplace();
       }
     }
 
@@ -54,6 +53,10 @@ struct Conv2d {
       if (pass.weight_grads()) {
         require<value_error>(!input_.empty() || in_shape_.numel() == 0, name,
                              ": backward with weight gradients needs a forward pass that kept its input");
+        if (weight_grad_.empty()) {
+          weight_grad_ = Tensor<float, D>::uninitialized(weight_.shape());
+          if constexpr (S.bias) *bias_grad_ = Tensor<float, D>::uninitialized({Out});
+        }
         ops::conv2d_backward_weights<D>(input_.view(), dy.view(), weight_grad_.view(),
                                         S.bias ? bias_grad_->data() : nullptr, params);
         input_ = {};

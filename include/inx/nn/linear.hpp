@@ -22,10 +22,11 @@ struct Linear {
   template <Device D>
   class layer {
    public:
-    layer() : weight_(Shape{Out, In}), weight_grad_(Shape{Out, In}) {
+    // Gradient buffers are allocated by the first training backward, so inference holds the weights once.
+    layer() : weight_(Shape{Out, In}) {
       if constexpr (Bias) {
         bias_.emplace(Shape{Out});
-        bias_grad_.emplace(Shape{Out});
+        bias_grad_.emplace();
       }
     }
 
@@ -45,6 +46,10 @@ struct Linear {
       if (pass.weight_grads()) {
         require<value_error>(input_.shape() == (Shape{rows_, In}), name,
                              ": backward with weight gradients needs a forward pass that kept its input");
+        if (weight_grad_.empty()) {
+          weight_grad_ = Tensor<float, D>::uninitialized(weight_.shape());
+          if constexpr (Bias) *bias_grad_ = Tensor<float, D>::uninitialized({Out});
+        }
         ops::matmul<D>(dy.view(), input_.view(), weight_grad_.view(), true, false);
         if constexpr (Bias) ops::sum_channels<D>(dy.view(), bias_grad_->view());
         input_ = {};
