@@ -19,3 +19,17 @@ for img in data/samples/*.png; do
 done
 "$inx" classify --model fmnist --image data/samples/fmnist_0000_ankle_boot.png --top 3 --json "$out/classify.json"
 echo "wrote $out/classify.json"
+
+echo
+echo "== inx classify --maps: the 128 feature maps of the last conv block (features.16) for the ankle boot"
+"$inx" classify --model fmnist --image data/samples/fmnist_0000_ankle_boot.png --top 1 \
+  --maps features.16 --maps-out "$out/maps_features16.npy" > /dev/null
+echo "wrote $out/maps_features16.npy (128 x 49: one row per 7x7 map)"
+
+echo
+echo "== inx cluster --policy paper: INV's clustering of those maps (min-max, PCA, t-SNE, Ward, k by silhouette)"
+"$inx" cluster --policy paper --input "$out/maps_features16.npy" --labels-out "$out/clusters.npy" \
+  --json "$out/clusters.json"
+echo "wrote $out/clusters.npy and $out/clusters.json"
+echo
+echo "(The explanation step — Grad-CAM weights per cluster, merged saliency maps, rendering — is not written yet.)"

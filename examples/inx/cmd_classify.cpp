@@ -1,6 +1,8 @@
 // `inx classify`: runs a zoo model on images with the model's standard preprocessing and prints the top K classes
 // with their names and probabilities; --json writes {"model", "results": [{"image", "logits", "top": [{"class",
 // "name", "prob"}]}]}. Without --weights, fmnist uses the weights the project ships (data/models/fmnist.npz).
+// --maps LAYER --maps-out FILE.npy also writes that layer's feature maps as a C x (H*W) matrix, one row per map: the
+// input `inx cluster` takes.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -15,6 +17,7 @@
 
 #include "commands.hpp"
 #include "inx/io/image.hpp"
+#include "inx/io/npy.hpp"
 #include "inx/io/tensors.hpp"
 #include "inx/models/registry.hpp"
 #include "inx/models/synthetic.hpp"
@@ -24,7 +27,7 @@ namespace inx_cli {
 namespace {
 
 struct ClassifyOptions {
-  std::string model, weights, json;
+  std::string model, weights, json, maps, maps_out;
   std::vector<std::string> images;
   std::size_t top = 5;
   bool synthetic = false;
@@ -64,13 +67,25 @@ struct Result {
   std::vector<double> prob;  // softmax of all logits, in class order
 };
 
-Result classify(auto& net, const std::string& image, const inx::models::ModelInfo& info, std::size_t k) {
+Result classify(auto& net, const std::string& image, const inx::models::ModelInfo& info, std::size_t k,
+                const std::string& maps, inx::Tensor<float>* maps_out) {
   // fmnist converts any image to grayscale while decoding; ImageNet models keep the file's channels so a
   // grayscale photograph is reported instead of silently replicated.
   const int channels = info.preprocess.channels == 1 ? 1 : 0;
   auto img = inx::io::load_image(image, channels);
   auto x = inx::models::preprocess(img.view(), info.preprocess, image);
-  auto logits = net.forward(x.view());
+  inx::Tensor<float> logits;
+  if (maps.empty()) {
+    logits = net.forward(x.view());
+  } else {
+    auto taps = net.forward_taps(x.view(), {maps});
+    logits = std::move(taps.logits);
+    auto& a = taps.activations.at(maps);
+    inx::require<inx::value_error>(a.rank() == 4, "--maps ", maps, ": expected a convolutional layer with (N, C, H, W) "
+                                   "output, got ", a.shape().str());
+    a.reshape_inplace({a.dim(1), a.dim(2) * a.dim(3)});
+    *maps_out = std::move(a);
+  }
   inx::require<inx::value_error>(inx::ops::all_finite<inx::cpu>(logits.view()), "image ", image, ": model '",
                                  info.name, "' produced NaN or Inf logits");
   Result r{image, std::vector<float>(logits.data(), logits.data() + logits.size()), {}, {}};
@@ -110,7 +125,11 @@ void run(const ClassifyOptions& o) {
   inx::require<inx::value_error>(o.top >= 1 && o.top <= info.classes, "--top: expected 1 to ", info.classes,
                                  " for model '", o.model, "', got ", o.top);
   const auto names = read_class_names(data_dir() / info.classes_file, info.classes);
+  inx::require<inx::value_error>(o.maps.empty() == o.maps_out.empty(), "--maps and --maps-out go together");
+  inx::require<inx::value_error>(o.maps_out.empty() || o.images.size() == 1,
+                                 "--maps-out: expected exactly one --image, got ", o.images.size());
   std::vector<Result> results;
+  inx::Tensor<float> maps;
   inx::models::with_model(o.model, [&]<class M>() {
     auto net = std::make_unique<inx::nn::Network<M>>();
     if (o.synthetic) {
@@ -119,8 +138,9 @@ void run(const ClassifyOptions& o) {
       const auto path = weights_path(o);
       net->load(inx::io::load_tensors(path), path.string());
     }
-    for (const auto& image : o.images) results.push_back(classify(*net, image, info, o.top));
+    for (const auto& image : o.images) results.push_back(classify(*net, image, info, o.top, o.maps, &maps));
   });
+  if (!o.maps_out.empty()) inx::io::save_npy(o.maps_out, maps.view());
   for (const auto& r : results) {
     std::printf("%s\n", r.image.c_str());
     for (std::size_t c : r.top) std::printf("  %8.4f  %4zu  %s\n", r.prob[c], c, names[c].c_str());
@@ -146,6 +166,10 @@ void add_classify(CLI::App& app) {
   cmd->add_option("--image", o->images, "PNG or JPEG image (repeatable)")->required();
   cmd->add_option("--top", o->top, "how many classes to print per image")->capture_default_str();
   cmd->add_option("--json", o->json, "also write the logits and top classes to this JSON file");
+  cmd->add_option("--maps", o->maps, "a layer by PyTorch module name (e.g. features.16, layer4) whose feature maps "
+                                     "--maps-out writes");
+  cmd->add_option("--maps-out", o->maps_out, "write the --maps layer's feature maps of the (single) image as a "
+                                             "C x (H*W) float32 .npy, one row per map (input of `inx cluster`)");
   cmd->callback([o] { run(*o); });
 }
 

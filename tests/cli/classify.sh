@@ -49,6 +49,14 @@ PY
 
 bad unknown_model "unknown; expected one of fmnist, vgg16, vgg16_bn, resnet18, resnet50, mobilenet_v2" \
   --model resnet101 --weights "$FMNIST_W" --image "$CAT"
+ok maps_out --model fmnist --weights "$FMNIST_W" --image "$BOOT" --maps features.16 --maps-out "$TMP/maps.npy"
+if command -v /usr/bin/python3 >/dev/null && /usr/bin/python3 -c "import numpy" 2>/dev/null; then
+  /usr/bin/python3 -c "import numpy as n, sys; a = n.load(sys.argv[1]); assert a.shape == (128, 49) and a.dtype == n.float32 and (a >= 0).all(), a.shape" "$TMP/maps.npy" ||
+    { echo "FAIL maps_out: expected a 128 x 49 float32 matrix of ReLU outputs"; fails=$((fails + 1)); }
+fi
+bad maps_unknown_layer "tap 'features.99': no module" --model fmnist --weights "$FMNIST_W" --image "$BOOT" --maps features.99 --maps-out "$TMP/m2.npy"
+bad maps_without_out "--maps and --maps-out go together" --model fmnist --weights "$FMNIST_W" --image "$BOOT" --maps features.16
+bad maps_two_images "--maps-out: expected exactly one --image, got 2" --model fmnist --weights "$FMNIST_W" --image "$BOOT" --image "$BOOT" --maps features.16 --maps-out "$TMP/m3.npy"
 bad grayscale_to_imagenet "expected an RGB image \(3 channels\), found 1 channel" \
   --model resnet18 --synthetic-weights --image "$BOOT"
 bad too_small "expected at least 32x32 pixels, found 8x8" \
@@ -68,6 +76,7 @@ else
   bad fmnist_shipped_missing "shipped weights .* are missing" --model fmnist --image "$BOOT"
 fi
 [ ! -e "$TMP/none.json" ] || { echo "FAIL: a JSON file was left behind"; fails=$((fails + 1)); }
+[ ! -e "$TMP/m2.npy" ] || { echo "FAIL: a maps file was left behind"; fails=$((fails + 1)); }
 
 echo "$fails failure(s)"
 [ "$fails" -eq 0 ]
