@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "inx/nn/layer.hpp"
+#include "inx/tensor/batchnorm.hpp"
 #include "inx/tensor/elementwise.hpp"
 #include "inx/tensor/reduce.hpp"
 
@@ -53,25 +54,9 @@ struct BatchNorm2d {
         ops::affine_per_channel<D>(dy.view(), scale_.view(), zeros().view(), dy.view());
         return dy;
       }
-      // train: dx = g*inv_std/M * (M*dy - sum(dy) - xhat*sum(dy*xhat)), per channel; M = N*H*W
-      const std::size_t m = dy.size() / C;
-      ops::sum_channels<D>(dy.view(), bias_grad_.view());
-      auto prod = Tensor<float, D>::uninitialized(dy.shape());
-      ops::mul<D>(dy.view(), xhat_.view(), prod.view());
-      ops::sum_channels<D>(prod.view(), weight_grad_.view());
-      auto g = host(weight_), inv = host(scale_), db = host(bias_grad_), dg = host(weight_grad_);
-      std::vector<float> a(C), b(C), c0(C);
-      for (std::size_t c = 0; c < C; ++c) {
-        a[c] = g[c] * inv[c];
-        b[c] = -a[c] * dg[c] / float(m);
-        c0[c] = -a[c] * db[c] / float(m);
-      }
-      auto ta = device(a), tb = device(b), tc = device(c0);
-      ops::affine_per_channel<D>(xhat_.view(), tb.view(), tc.view(), prod.view());
-      ops::affine_per_channel<D>(dy.view(), ta.view(), zeros().view(), dy.view());
-      ops::add<D>(dy.view(), prod.view(), dy.view());
+      ops::batch_norm_train_backward<D>(dy.view(), xhat_.view(), weight_.view(), scale_.view(), dy.view(),
+                                        weight_grad_.view(), bias_grad_.view());
       xhat_ = {};
-      (void)pass;
       return dy;
     }
 
@@ -121,30 +106,19 @@ struct BatchNorm2d {
       const std::size_t m = x.size() / C;
       require<shape_error>(m > 1, name, ": training needs more than one value per channel, got input ",
                            x.shape().str());
-      auto sums = Tensor<float, D>::uninitialized({C});
-      ops::sum_channels<D>(x.view(), sums.view());
-      auto mean = host(sums);
-      std::vector<float> neg_mean(C), ones(C, 1.0f);
-      for (std::size_t c = 0; c < C; ++c) neg_mean[c] = -(mean[c] /= float(m));
-      ops::affine_per_channel<D>(x.view(), device(ones).view(), device(neg_mean).view(), x.view());  // centred
-      auto sq = Tensor<float, D>::uninitialized(x.shape());
-      ops::mul<D>(x.view(), x.view(), sq.view());
-      ops::sum_channels<D>(sq.view(), sums.view());
-      auto var = host(sums);
-      std::vector<float> inv(C);
-      auto rm = host(running_mean_), rv = host(running_var_);
+      auto mean = Tensor<float, D>::uninitialized({C}), var = Tensor<float, D>::uninitialized({C});
+      scale_ = Tensor<float, D>::uninitialized({C});
+      xhat_ = Tensor<float, D>::uninitialized(x.shape());
+      ops::batch_norm_train_forward<D>(x.view(), weight_.view(), bias_.view(), eps, x.view(), xhat_.view(),
+                                       mean.view(), var.view(), scale_.view());
+      // Running statistics use the unbiased variance, as PyTorch's.
+      auto mu = host(mean), v = host(var), rm = host(running_mean_), rv = host(running_var_);
       for (std::size_t c = 0; c < C; ++c) {
-        var[c] /= float(m);
-        inv[c] = 1.0f / std::sqrt(var[c] + eps);
-        rm[c] = (1 - momentum) * rm[c] + momentum * mean[c];
-        rv[c] = (1 - momentum) * rv[c] + momentum * var[c] * float(m) / float(m - 1);
+        rm[c] = (1 - momentum) * rm[c] + momentum * mu[c];
+        rv[c] = (1 - momentum) * rv[c] + momentum * v[c] * float(m) / float(m - 1);
       }
-      running_mean_ = device(rm);
-      running_var_ = device(rv);
-      scale_ = device(inv);
-      ops::affine_per_channel<D>(x.view(), scale_.view(), zeros().view(), x.view());  // xhat
-      xhat_ = x.clone();
-      ops::affine_per_channel<D>(x.view(), weight_.view(), bias_.view(), x.view());
+      D::copy_from_host(running_mean_.data(), rm.data(), C * sizeof(float));
+      D::copy_from_host(running_var_.data(), rv.data(), C * sizeof(float));
       return x;
     }
 
