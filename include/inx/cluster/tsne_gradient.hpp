@@ -158,41 +158,62 @@ class TsneGradient {
 
  private:
   // grad_i = 4 (sum_j e p_ij w_ij (y_i - y_j) - (1/Z) sum_j w_ij² (y_i - y_j)), w = 1 / (1 + |y_i - y_j|²).
+  // The row kernel keeps one scalar accumulator per sum (no arrays, no branches) so it vectorises to full width.
+  template <int C>
+  static void exact_row(const float* yi_cols0, const float* yi_cols1, const float* prow, std::size_t n, float y0,
+                        float y1, float& zi, float* att, float* rep) {
+    float z = 0, a0 = 0, a1 = 0, r0 = 0, r1 = 0;
+    if constexpr (C == 2) {
+#pragma omp simd reduction(+ : z, a0, a1, r0, r1)
+      for (std::size_t j = 0; j < n; ++j) {
+        const float dx = y0 - yi_cols0[j], dy = y1 - yi_cols1[j];
+        const float w = 1.0f / (1.0f + dx * dx + dy * dy), pw = prow[j] * w, w2 = w * w;
+        z += w;
+        a0 += pw * dx, a1 += pw * dy;
+        r0 += w2 * dx, r1 += w2 * dy;
+      }
+    } else {
+#pragma omp simd reduction(+ : z, a0, r0)
+      for (std::size_t j = 0; j < n; ++j) {
+        const float dx = y0 - yi_cols0[j];
+        const float w = 1.0f / (1.0f + dx * dx), pw = prow[j] * w, w2 = w * w;
+        z += w;
+        a0 += pw * dx;
+        r0 += w2 * dx;
+      }
+    }
+    zi = z;
+    att[0] = a0, rep[0] = r0;
+    if constexpr (C == 2) att[1] = a1, rep[1] = r1;
+  }
+
   template <int C>
   double exact(double exg, bool compute_error, std::vector<double>& grad) {
     const std::size_t n = p_.n;
     double z = 0, plogw = 0;
-    std::vector<double> attract(n * C), repel(n * C);
-#pragma omp parallel for schedule(dynamic, 16) reduction(+ : z, plogw) if (parallel_)
+    attract_.resize(n * C), repel_.resize(n * C);
+    const float* c0 = cols_[0].data();
+    const float* c1 = cols_[C - 1].data();
+#pragma omp parallel for schedule(static) reduction(+ : z, plogw) if (parallel_)
     for (std::int64_t ii = 0; ii < static_cast<std::int64_t>(n); ++ii) {
       const auto i = static_cast<std::size_t>(ii);
-      float yi[C];
-      const float* col[C];
-      for (int a = 0; a < C; ++a) yi[a] = cols_[a][i], col[a] = cols_[a].data();
       const float* prow = p_.dense.data() + i * n;
-      float zi = 0, att[C] = {}, rep[C] = {};
-#pragma omp simd reduction(+ : zi, att[:C], rep[:C])
-      for (std::size_t j = 0; j < n; ++j) {
-        float d2 = 0, diff[C];
-        for (int a = 0; a < C; ++a) diff[a] = yi[a] - col[a][j], d2 += diff[a] * diff[a];
-        const float w = 1.0f / (1.0f + d2), pw = prow[j] * w, w2 = w * w;
-        zi += w;
-        for (int a = 0; a < C; ++a) att[a] += pw * diff[a], rep[a] += w2 * diff[a];
-      }
+      float zi = 0, att[2], rep[2];
+      exact_row<C>(c0, c1, prow, n, c0[i], c1[i], zi, att, rep);
       z += double(zi) - 1.0;  // the j == i term
-      for (int a = 0; a < C; ++a) attract[i * C + a] = att[a], repel[i * C + a] = rep[a];
+      for (int a = 0; a < C; ++a) attract_[i * C + a] = att[a], repel_[i * C + a] = rep[a];
       if (compute_error) {
         double s = 0;
         for (std::size_t j = 0; j < n; ++j) {
           if (j == i || prow[j] <= 0) continue;
           float d2 = 0;
-          for (int a = 0; a < C; ++a) d2 += (yi[a] - col[a][j]) * (yi[a] - col[a][j]);
+          for (int a = 0; a < C; ++a) d2 += (cols_[a][i] - cols_[a][j]) * (cols_[a][i] - cols_[a][j]);
           s += double(prow[j]) * std::log1p(double(d2));
         }
         plogw -= s;
       }
     }
-    for (std::size_t t = 0; t < n * C; ++t) grad[t] = 4.0 * (exg * attract[t] - repel[t] / z);
+    for (std::size_t t = 0; t < n * C; ++t) grad[t] = 4.0 * (exg * attract_[t] - repel_[t] / z);
     if (!compute_error) return 0;
     // KL(eP || Q) = sum eP log(eP) - sum eP log w + sum(eP) log Z, for P summing to 1.
     return exg * (plogp_ + std::log(exg)) - exg * plogw + exg * std::log(z);
@@ -243,6 +264,7 @@ class TsneGradient {
   bool bh_;
   double theta2_;
   std::vector<std::vector<float>> cols_;
+  std::vector<float> attract_, repel_;
   bool parallel_;
   double plogp_ = 0;
   QuadTree tree_;
