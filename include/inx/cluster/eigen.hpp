@@ -8,6 +8,8 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <limits>
 #include <numeric>
 #include <vector>
 
@@ -21,13 +23,12 @@ struct SymmetricEigen {
   std::vector<double> vectors;  // row-major n x n; row i is the unit eigenvector of values[i]
 };
 
-// Eigenvalues and eigenvectors of the symmetric n x n row-major matrix a (only symmetric input is meaningful).
-inline SymmetricEigen symmetric_eigen(std::vector<double> a, std::size_t n) {
-  require<shape_error>(a.size() == n * n, "symmetric_eigen: expected ", n * n, " values, got ", a.size());
-  SymmetricEigen out;
-  if (n == 0) return out;
-  std::vector<double>& w = a;  // w[j*n+k] plays V[k][j] of the textbook algorithm
-  std::vector<double> d(n), e(n);
+namespace detail {
+// Householder reduction of w (n >= 1) to tridiagonal form: on return d is the diagonal, e[i] couples i and i + 1
+// (e[n - 1] = 0) and w holds the orthogonal transform transposed (row j is column j of Q, A = Q T Qᵀ).
+inline void tridiagonalise(std::vector<double>& w, std::size_t n, std::vector<double>& d, std::vector<double>& e) {
+  d.assign(n, 0.0);
+  e.assign(n, 0.0);
   auto W = [&](std::size_t r, std::size_t c) -> double& { return w[r * n + c]; };
 
   // Householder reduction to tridiagonal form (d: diagonal, e: sub-diagonal), accumulating the transforms.
@@ -111,10 +112,13 @@ inline SymmetricEigen symmetric_eigen(std::vector<double> a, std::size_t n) {
   }
   W(n - 1, n - 1) = 1;
   e[0] = 0;
-
-  // Implicit QL on the tridiagonal matrix; rotations are applied to rows of w.
   for (std::size_t i = 1; i < n; ++i) e[i - 1] = e[i];
   e[n - 1] = 0;
+}
+
+// Implicit QL with Wilkinson shifts on the tridiagonal (d, e), leaving the eigenvalues in d (unsorted). With w
+// non-null the rotations are applied to its rows (n x n), turning Q into the eigenvectors.
+inline void tridiagonal_ql(std::vector<double>& d, std::vector<double>& e, std::size_t n, double* w) {
   double f = 0, tst1 = 0;
   const double eps = std::ldexp(1.0, -52);
   for (std::size_t l = 0; l < n; ++l) {
@@ -149,8 +153,9 @@ inline SymmetricEigen symmetric_eigen(std::vector<double> a, std::size_t n) {
           c = p / r;
           p = c * d[i] - s * g;
           d[i + 1] = h + s * (c * g + s * d[i]);
-          double* wa = &W(i + 1, 0);
-          double* wb = &W(i, 0);
+          if (!w) continue;
+          double* wa = w + (i + 1) * n;
+          double* wb = w + i * n;
 #pragma omp simd
           for (std::size_t k = 0; k < n; ++k) {
             const double t = wa[k];
@@ -166,6 +171,19 @@ inline SymmetricEigen symmetric_eigen(std::vector<double> a, std::size_t n) {
     d[l] += f;
     e[l] = 0;
   }
+}
+}  // namespace detail
+
+// Eigenvalues and eigenvectors of the symmetric n x n row-major matrix a (only symmetric input is meaningful).
+inline SymmetricEigen symmetric_eigen(std::vector<double> a, std::size_t n) {
+  require<shape_error>(a.size() == n * n, "symmetric_eigen: expected ", n * n, " values, got ", a.size());
+  SymmetricEigen out;
+  if (n == 0) return out;
+  std::vector<double>& w = a;
+  std::vector<double> d, e;
+  detail::tridiagonalise(w, n, d, e);
+  detail::tridiagonal_ql(d, e, n, w.data());
+  auto W = [&](std::size_t r, std::size_t c) -> double& { return w[r * n + c]; };
 
   std::vector<std::size_t> order(n);
   std::iota(order.begin(), order.end(), 0);
@@ -175,6 +193,106 @@ inline SymmetricEigen symmetric_eigen(std::vector<double> a, std::size_t n) {
   for (std::size_t r = 0; r < n; ++r) {
     out.values[r] = d[order[r]];
     std::copy_n(&W(order[r], 0), n, &out.vectors[r * n]);
+  }
+  return out;
+}
+
+// The k largest eigenvalues (descending) and their unit eigenvectors (rows, k x n) of the symmetric n x n matrix a.
+// Costs the reduction plus O(k n²): eigenvalues by QL without vectors, eigenvectors of the tridiagonal matrix by
+// inverse iteration (LAPACK dstein's scheme: close eigenvalues nudged apart and their vectors re-orthogonalised),
+// then mapped back through Q. As accurate as symmetric_eigen wherever the eigenvalue gaps make vectors defined.
+inline SymmetricEigen symmetric_eigen_top(std::vector<double> a, std::size_t n, std::size_t k) {
+  require<shape_error>(a.size() == n * n, "symmetric_eigen_top: expected ", n * n, " values, got ", a.size());
+  require<value_error>(k <= n, "symmetric_eigen_top: expected k <= n = ", n, ", got ", k);
+  SymmetricEigen out;
+  if (n == 0 || k == 0) return out;
+  std::vector<double> d, e;
+  detail::tridiagonalise(a, n, d, e);
+  const std::vector<double> td = d, te = e;  // T, kept: QL overwrites d and e
+  detail::tridiagonal_ql(d, e, n, nullptr);
+  std::sort(d.begin(), d.end(), std::greater<>());
+  double tnorm = 0;  // 1-norm of T
+  for (std::size_t i = 0; i < n; ++i)
+    tnorm = std::max(tnorm, std::abs(td[i]) + std::abs(te[i]) + (i > 0 ? std::abs(te[i - 1]) : 0.0));
+  const double eps = std::ldexp(1.0, -52);
+  const double ortol = 1e-3 * tnorm, pivmin = std::max(eps * tnorm, std::numeric_limits<double>::min());
+
+  out.values.assign(d.begin(), d.begin() + static_cast<std::ptrdiff_t>(k));
+  std::vector<double> z(k * n);  // eigenvectors of T, rows
+  std::vector<double> u0(n), u1(n), u2(n), mult(n), rhs(n);
+  std::vector<char> swapped(n);
+  std::uint64_t state = 0x9E3779B97F4A7C15ull;
+  std::size_t cluster_start = 0;
+  double prev = 0;
+  for (std::size_t c = 0; c < k; ++c) {
+    double lambda = out.values[c];
+    if (c > 0) {
+      if (prev - lambda > ortol) cluster_start = c;
+      const double pertol = 10 * std::abs(eps * lambda);  // equal eigenvalues: distinct shifts
+      if (prev - lambda < pertol) lambda = prev - pertol;
+    }
+    prev = lambda;
+    // LU with partial pivoting of T - lambda I: row i of U is (u0, u1, u2) at columns i, i + 1, i + 2.
+    double r0 = td[0] - lambda, r1 = n > 1 ? te[0] : 0.0;
+    for (std::size_t i = 0; i + 1 < n; ++i) {
+      const double sub = te[i], a1 = td[i + 1] - lambda, b1 = i + 2 < n ? te[i + 1] : 0.0;
+      if (std::abs(r0) >= std::abs(sub)) {
+        if (std::abs(r0) < pivmin) r0 = r0 < 0 ? -pivmin : pivmin;
+        const double l = sub / r0;
+        u0[i] = r0, u1[i] = r1, u2[i] = 0, mult[i] = l, swapped[i] = 0;
+        r0 = a1 - l * r1, r1 = b1;
+      } else {
+        const double l = r0 / sub;
+        u0[i] = sub, u1[i] = a1, u2[i] = b1, mult[i] = l, swapped[i] = 1;
+        r0 = r1 - l * a1, r1 = -l * b1;
+      }
+    }
+    if (std::abs(r0) < pivmin) r0 = r0 < 0 ? -pivmin : pivmin;
+    u0[n - 1] = r0;
+    double* x = &z[c * n];
+    for (std::size_t i = 0; i < n; ++i) {  // a fixed pseudo-random start, so results are deterministic
+      state = state * 6364136223846793005ull + 1442695040888963407ull;
+      x[i] = static_cast<double>(state >> 11) * std::ldexp(1.0, -53) - 0.5;
+    }
+    for (int iter = 0; iter < 4; ++iter) {
+      std::copy_n(x, n, rhs.begin());
+      for (std::size_t i = 0; i + 1 < n; ++i) {
+        if (swapped[i]) std::swap(rhs[i], rhs[i + 1]);
+        rhs[i + 1] -= mult[i] * rhs[i];
+      }
+      for (std::size_t i = n; i-- > 0;) {
+        double v = rhs[i];
+        if (i + 1 < n) v -= u1[i] * x[i + 1];
+        if (i + 2 < n) v -= u2[i] * x[i + 2];
+        x[i] = v / u0[i];
+      }
+      for (std::size_t q = cluster_start; q < c; ++q) {  // modified Gram-Schmidt within the cluster
+        const double* y = &z[q * n];
+        double dot = 0;
+        for (std::size_t i = 0; i < n; ++i) dot += x[i] * y[i];
+        for (std::size_t i = 0; i < n; ++i) x[i] -= dot * y[i];
+      }
+      double nrm = 0;
+      for (std::size_t i = 0; i < n; ++i) nrm += x[i] * x[i];
+      nrm = std::sqrt(nrm);
+      if (!(nrm > 0) || !std::isfinite(nrm)) {  // start vector lost: restart from a unit vector
+        std::fill_n(x, n, 0.0);
+        x[c % n] = 1;
+        continue;
+      }
+      for (std::size_t i = 0; i < n; ++i) x[i] /= nrm;
+    }
+  }
+  // Back to A's basis: v = Q z, with row j of the reduced a being column j of Q.
+  out.vectors.assign(k * n, 0.0);
+  for (std::size_t c = 0; c < k; ++c) {
+    double* v = &out.vectors[c * n];
+    for (std::size_t j = 0; j < n; ++j) {
+      const double zj = z[c * n + j];
+      const double* q = &a[j * n];
+#pragma omp simd
+      for (std::size_t t = 0; t < n; ++t) v[t] += zj * q[t];
+    }
   }
   return out;
 }

@@ -49,8 +49,8 @@ inline PCAResult pca(TensorView<const float> x, std::size_t k) {
   for (std::size_t i = 0; i < m; ++i)
     for (std::size_t j = 0; j < m; ++j)  // symmetrise: float GEMM need not be exactly symmetric
       gd[i * m + j] = 0.5 * (double(g.data()[i * m + j]) + double(g.data()[j * m + i]));
-  const auto eig = symmetric_eigen(std::move(gd), m);
-  const double top = std::max(eig.values.back(), 0.0);
+  const auto eig = symmetric_eigen_top(std::move(gd), m, k);  // only the k wanted: O(m² k) after the reduction
+  const double top = std::max(eig.values.front(), 0.0);
   const double dof = n > 1 ? static_cast<double>(n - 1) : 1.0;
 
   r.components = Tensor<float>(Shape{k, d});
@@ -60,8 +60,8 @@ inline PCAResult pca(TensorView<const float> x, std::size_t k) {
   auto sc = Tensor<float>(Shape{n, k});
   auto uv = Tensor<float>(Shape{k, m});  // gram: U columns scaled by 1/s (k x n); else: V rows (k x d)
   for (std::size_t c = 0; c < k; ++c) {
-    const double lambda = eig.values[m - 1 - c];
-    const double* v = &eig.vectors[(m - 1 - c) * m];
+    const double lambda = eig.values[c];
+    const double* v = &eig.vectors[c * m];
     if (!(lambda > 1e-10 * top) || top <= 0) continue;  // null direction: left as zeros
     r.explained_variance[c] = lambda / dof;
     const double sv = std::sqrt(lambda);
