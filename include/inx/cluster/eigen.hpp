@@ -25,8 +25,11 @@ struct SymmetricEigen {
 
 namespace detail {
 // Householder reduction of w (n >= 1) to tridiagonal form: on return d is the diagonal, e[i] couples i and i + 1
-// (e[n - 1] = 0) and w holds the orthogonal transform transposed (row j is column j of Q, A = Q T Qᵀ).
-inline void tridiagonalise(std::vector<double>& w, std::size_t n, std::vector<double>& d, std::vector<double>& e) {
+// (e[n - 1] = 0). With reflectors null, w holds the orthogonal transform transposed (row j is column j of Q,
+// A = Q T Qᵀ); otherwise Q is not formed (that costs as much as the reduction): row i of w keeps reflector i's
+// vector in its first i entries and (*reflectors)[i] its h, for apply_reflectors.
+inline void tridiagonalise(std::vector<double>& w, std::size_t n, std::vector<double>& d, std::vector<double>& e,
+                           std::vector<double>* reflectors = nullptr) {
   d.assign(n, 0.0);
   e.assign(n, 0.0);
   auto W = [&](std::size_t r, std::size_t c) -> double& { return w[r * n + c]; };
@@ -87,6 +90,14 @@ inline void tridiagonalise(std::vector<double>& w, std::size_t n, std::vector<do
       }
     }
     d[i] = h;
+  }
+  if (reflectors) {
+    reflectors->assign(d.begin(), d.end());
+    for (std::size_t j = 0; j < n; ++j) d[j] = W(j, j);
+    e[0] = 0;
+    for (std::size_t i = 1; i < n; ++i) e[i - 1] = e[i];
+    e[n - 1] = 0;
+    return;
   }
   for (std::size_t i = 0; i + 1 < n; ++i) {
     W(i, n - 1) = W(i, i);
@@ -207,7 +218,8 @@ inline SymmetricEigen symmetric_eigen_top(std::vector<double> a, std::size_t n, 
   SymmetricEigen out;
   if (n == 0 || k == 0) return out;
   std::vector<double> d, e;
-  detail::tridiagonalise(a, n, d, e);
+  std::vector<double> h;
+  detail::tridiagonalise(a, n, d, e, &h);
   const std::vector<double> td = d, te = e;  // T, kept: QL overwrites d and e
   detail::tridiagonal_ql(d, e, n, nullptr);
   std::sort(d.begin(), d.end(), std::greater<>());
@@ -283,17 +295,21 @@ inline SymmetricEigen symmetric_eigen_top(std::vector<double> a, std::size_t n, 
       for (std::size_t i = 0; i < n; ++i) x[i] /= nrm;
     }
   }
-  // Back to A's basis: v = Q z, with row j of the reduced a being column j of Q.
-  out.vectors.assign(k * n, 0.0);
-  for (std::size_t c = 0; c < k; ++c) {
-    double* v = &out.vectors[c * n];
-    for (std::size_t j = 0; j < n; ++j) {
-      const double zj = z[c * n + j];
-      const double* q = &a[j * n];
+  // Back to A's basis: v = Q z = P_{n-1} ... P_1 z, P_i = I - u uᵀ / h_i with u the first i entries of row i of a.
+  for (std::size_t i = 1; i < n; ++i) {
+    if (h[i] == 0) continue;
+    const double* u = &a[i * n];
+    for (std::size_t c = 0; c < k; ++c) {
+      double* v = &z[c * n];
+      double s = 0;
+#pragma omp simd reduction(+ : s)
+      for (std::size_t t = 0; t < i; ++t) s += u[t] * v[t];
+      s /= h[i];
 #pragma omp simd
-      for (std::size_t t = 0; t < n; ++t) v[t] += zj * q[t];
+      for (std::size_t t = 0; t < i; ++t) v[t] -= s * u[t];
     }
   }
+  out.vectors = std::move(z);
   return out;
 }
 
