@@ -135,6 +135,41 @@ class QuadTree {
   std::vector<Cell> cells_;
 };
 
+// One row of the exact gradient's sums over j: z += w, att += p_j w (y_i - y_j), rep += w² (y_i - y_j), with
+// w = 1 / (1 + |y_i - y_j|²). One scalar accumulator per sum (no arrays, no branches) so the loop vectorises; on
+// x86-64 with GCC it is also compiled for AVX2 and AVX-512 and picked at load time, since builds target baseline
+// SSE2 and this loop is most of t-SNE's time.
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#define INX_TSNE_CLONES __attribute__((target_clones("default", "avx2", "arch=skylake-avx512")))
+#else
+#define INX_TSNE_CLONES
+#endif
+INX_TSNE_CLONES inline void tsne_exact_row(const float* col0, const float* col1, const float* prow, std::size_t n,
+                                           float y0, float y1, bool two, float* sums) {
+  float z = 0, a0 = 0, a1 = 0, r0 = 0, r1 = 0;
+  if (two) {
+#pragma omp simd reduction(+ : z, a0, a1, r0, r1)
+    for (std::size_t j = 0; j < n; ++j) {
+      const float dx = y0 - col0[j], dy = y1 - col1[j];
+      const float w = 1.0f / (1.0f + dx * dx + dy * dy), pw = prow[j] * w, w2 = w * w;
+      z += w;
+      a0 += pw * dx, a1 += pw * dy;
+      r0 += w2 * dx, r1 += w2 * dy;
+    }
+  } else {
+#pragma omp simd reduction(+ : z, a0, r0)
+    for (std::size_t j = 0; j < n; ++j) {
+      const float dx = y0 - col0[j];
+      const float w = 1.0f / (1.0f + dx * dx), pw = prow[j] * w, w2 = w * w;
+      z += w;
+      a0 += pw * dx;
+      r0 += w2 * dx;
+    }
+  }
+  sums[0] = z, sums[1] = a0, sums[2] = a1, sums[3] = r0, sums[4] = r1;
+}
+#undef INX_TSNE_CLONES
+
 // Computes the gradient of KL(P || Q) for positions y (n x c, row-major) into grad, returning KL when asked.
 class TsneGradient {
  public:
@@ -158,35 +193,6 @@ class TsneGradient {
 
  private:
   // grad_i = 4 (sum_j e p_ij w_ij (y_i - y_j) - (1/Z) sum_j w_ij² (y_i - y_j)), w = 1 / (1 + |y_i - y_j|²).
-  // The row kernel keeps one scalar accumulator per sum (no arrays, no branches) so it vectorises to full width.
-  template <int C>
-  static void exact_row(const float* yi_cols0, const float* yi_cols1, const float* prow, std::size_t n, float y0,
-                        float y1, float& zi, float* att, float* rep) {
-    float z = 0, a0 = 0, a1 = 0, r0 = 0, r1 = 0;
-    if constexpr (C == 2) {
-#pragma omp simd reduction(+ : z, a0, a1, r0, r1)
-      for (std::size_t j = 0; j < n; ++j) {
-        const float dx = y0 - yi_cols0[j], dy = y1 - yi_cols1[j];
-        const float w = 1.0f / (1.0f + dx * dx + dy * dy), pw = prow[j] * w, w2 = w * w;
-        z += w;
-        a0 += pw * dx, a1 += pw * dy;
-        r0 += w2 * dx, r1 += w2 * dy;
-      }
-    } else {
-#pragma omp simd reduction(+ : z, a0, r0)
-      for (std::size_t j = 0; j < n; ++j) {
-        const float dx = y0 - yi_cols0[j];
-        const float w = 1.0f / (1.0f + dx * dx), pw = prow[j] * w, w2 = w * w;
-        z += w;
-        a0 += pw * dx;
-        r0 += w2 * dx;
-      }
-    }
-    zi = z;
-    att[0] = a0, rep[0] = r0;
-    if constexpr (C == 2) att[1] = a1, rep[1] = r1;
-  }
-
   template <int C>
   double exact(double exg, bool compute_error, std::vector<double>& grad) {
     const std::size_t n = p_.n;
@@ -198,10 +204,10 @@ class TsneGradient {
     for (std::int64_t ii = 0; ii < static_cast<std::int64_t>(n); ++ii) {
       const auto i = static_cast<std::size_t>(ii);
       const float* prow = p_.dense.data() + i * n;
-      float zi = 0, att[2], rep[2];
-      exact_row<C>(c0, c1, prow, n, c0[i], c1[i], zi, att, rep);
-      z += double(zi) - 1.0;  // the j == i term
-      for (int a = 0; a < C; ++a) attract_[i * C + a] = att[a], repel_[i * C + a] = rep[a];
+      float sums[5];
+      tsne_exact_row(c0, c1, prow, n, c0[i], c1[i], C == 2, sums);
+      z += double(sums[0]) - 1.0;  // the j == i term
+      for (int a = 0; a < C; ++a) attract_[i * C + a] = sums[1 + a], repel_[i * C + a] = sums[3 + a];
       if (compute_error) {
         double s = 0;
         for (std::size_t j = 0; j < n; ++j) {
