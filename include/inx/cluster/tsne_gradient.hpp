@@ -170,24 +170,35 @@ INX_TSNE_CLONES inline void tsne_exact_row(const float* col0, const float* col1,
   sums[0] = z, sums[1] = a0, sums[2] = a1, sums[3] = r0, sums[4] = r1;
 }
 
-// sum_j p_j log(1 + |y_i - y_j|²) for the KL divergence, with log evaluated inline (exponent plus an atanh series
-// on the mantissa in [0.707, 1.414), error ~1e-7) so the loop vectorises instead of calling log1p n times.
+// log(x) for x >= 1, inline and branch-free: exponent plus an atanh series on the mantissa in [0.707, 1.414)
+// (error ~1e-7), so loops calling it vectorise instead of calling log1p n times.
+[[gnu::always_inline]] inline float log_ge1(float x) {
+  const auto bits = std::bit_cast<std::uint32_t>(x);
+  float m = std::bit_cast<float>((bits & 0x7fffffu) | 0x3f800000u);
+  float e = static_cast<float>(static_cast<std::int32_t>(bits >> 23) - 127);
+  const bool big = m > 1.41421356f;
+  m = big ? 0.5f * m : m;
+  e = big ? e + 1.0f : e;
+  const float t = (m - 1.0f) / (m + 1.0f), t2 = t * t;
+  return e * 0.693147181f + 2.0f * t * (1.0f + t2 * (1.0f / 3 + t2 * (1.0f / 5 + t2 * (1.0f / 7 + t2 * (1.0f / 9)))));
+}
+
+// sum_j p_j log(1 + |y_i - y_j|²), for the KL divergence.
 INX_TSNE_CLONES inline double tsne_row_plog(const float* col0, const float* col1, const float* prow, std::size_t n,
                                             float y0, float y1, bool two) {
   float s = 0;
+  if (two) {
 #pragma omp simd reduction(+ : s)
-  for (std::size_t j = 0; j < n; ++j) {
-    const float dx = y0 - col0[j], dy = two ? y1 - col1[j] : 0.0f;
-    const float x = 1.0f + dx * dx + dy * dy;  // >= 1
-    const auto bits = std::bit_cast<std::uint32_t>(x);
-    float m = std::bit_cast<float>((bits & 0x7fffffu) | 0x3f800000u);
-    float e = static_cast<float>(static_cast<std::int32_t>(bits >> 23) - 127);
-    const bool big = m > 1.41421356f;
-    m = big ? 0.5f * m : m;
-    e = big ? e + 1.0f : e;
-    const float t = (m - 1.0f) / (m + 1.0f), t2 = t * t;
-    const float logm = 2.0f * t * (1.0f + t2 * (1.0f / 3 + t2 * (1.0f / 5 + t2 * (1.0f / 7 + t2 * (1.0f / 9)))));
-    s += prow[j] * (e * 0.693147181f + logm);
+    for (std::size_t j = 0; j < n; ++j) {
+      const float dx = y0 - col0[j], dy = y1 - col1[j];
+      s += prow[j] * log_ge1(1.0f + dx * dx + dy * dy);
+    }
+  } else {
+#pragma omp simd reduction(+ : s)
+    for (std::size_t j = 0; j < n; ++j) {
+      const float dx = y0 - col0[j];
+      s += prow[j] * log_ge1(1.0f + dx * dx);
+    }
   }
   return s;
 }
