@@ -1,7 +1,8 @@
 // Symmetric eigen-decomposition in double precision (Householder tridiagonalisation, then implicit QL with Wilkinson
-// shifts), so PCA needs no LAPACK. The working matrix is kept transposed so every inner loop runs over contiguous
-// memory; eigenvectors come out as rows. Single-threaded on purpose: its loops are too short for OpenMP regions,
-// which cost more than they save when cores are shared.
+// shifts), so PCA needs no LAPACK; symmetric_eigen_top gets only the k largest pairs (PCA's case) at a fraction of the
+// cost. The working matrix is kept transposed so every inner loop runs over contiguous memory; eigenvectors come out
+// as rows. Single-threaded on purpose: its loops are too short for OpenMP regions, which cost more than they save
+// when cores are shared.
 #pragma once
 
 #include <algorithm>
