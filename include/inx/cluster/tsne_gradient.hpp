@@ -170,6 +170,26 @@ INX_TSNE_CLONES inline void tsne_exact_row(const float* col0, const float* col1,
   sums[0] = z, sums[1] = a0, sums[2] = a1, sums[3] = r0, sums[4] = r1;
 }
 
+// The same sums for 2-D over j > i only, using P's symmetry: row i gets the reductions, rows j the mirrored terms
+// (acc: attract x, attract y, repel x, repel y, n floats each). Half the divisions of tsne_exact_row; serial.
+INX_TSNE_CLONES inline void tsne_exact_row_upper(const float* col0, const float* col1, const float* prow,
+                                                 std::size_t i, std::size_t n, float* ax, float* ay, float* rx,
+                                                 float* ry, float* sums) {
+  const float y0 = col0[i], y1 = col1[i];
+  float z = 0, a0 = 0, a1 = 0, r0 = 0, r1 = 0;
+#pragma omp simd reduction(+ : z, a0, a1, r0, r1)
+  for (std::size_t j = i + 1; j < n; ++j) {
+    const float dx = y0 - col0[j], dy = y1 - col1[j];
+    const float w = 1.0f / (1.0f + dx * dx + dy * dy), pw = prow[j] * w, w2 = w * w;
+    z += w;
+    a0 += pw * dx, a1 += pw * dy;
+    r0 += w2 * dx, r1 += w2 * dy;
+    ax[j] -= pw * dx, ay[j] -= pw * dy;
+    rx[j] -= w2 * dx, ry[j] -= w2 * dy;
+  }
+  sums[0] = z, sums[1] = a0, sums[2] = a1, sums[3] = r0, sums[4] = r1;
+}
+
 // log(x) for x >= 1, inline and branch-free: exponent plus an atanh series on the mantissa in [0.707, 1.414)
 // (error ~1e-7), so loops calling it vectorise instead of calling log1p n times.
 [[gnu::always_inline]] inline float log_ge1(float x) {
@@ -234,15 +254,29 @@ class TsneGradient {
     attract_.resize(n * C), repel_.resize(n * C);
     const float* c0 = cols_[0].data();
     const float* c1 = cols_[C - 1].data();
+    if (C == 2 && !parallel_) {  // serial: visit each pair once
+      upper_.assign(4 * n, 0.0f);
+      float *ax = upper_.data(), *ay = ax + n, *rx = ay + n, *ry = rx + n;
+      for (std::size_t i = 0; i < n; ++i) {
+        const float* prow = p_.dense.data() + i * n;
+        float sums[5];
+        tsne_exact_row_upper(c0, c1, prow, i, n, ax, ay, rx, ry, sums);
+        z += 2.0 * double(sums[0]);
+        attract_[2 * i] = ax[i] + sums[1], attract_[2 * i + 1] = ay[i] + sums[2];
+        repel_[2 * i] = rx[i] + sums[3], repel_[2 * i + 1] = ry[i] + sums[4];
+        if (compute_error) plogw -= tsne_row_plog(c0, c1, prow, n, c0[i], c1[i], true);
+      }
+    } else {
 #pragma omp parallel for schedule(static) reduction(+ : z, plogw) if (parallel_)
-    for (std::int64_t ii = 0; ii < static_cast<std::int64_t>(n); ++ii) {
-      const auto i = static_cast<std::size_t>(ii);
-      const float* prow = p_.dense.data() + i * n;
-      float sums[5];
-      tsne_exact_row(c0, c1, prow, n, c0[i], c1[i], C == 2, sums);
-      z += double(sums[0]) - 1.0;  // the j == i term
-      for (int a = 0; a < C; ++a) attract_[i * C + a] = sums[1 + a], repel_[i * C + a] = sums[3 + a];
-      if (compute_error) plogw -= tsne_row_plog(c0, c1, prow, n, c0[i], c1[i], C == 2);  // p_ii = 0: no term
+      for (std::int64_t ii = 0; ii < static_cast<std::int64_t>(n); ++ii) {
+        const auto i = static_cast<std::size_t>(ii);
+        const float* prow = p_.dense.data() + i * n;
+        float sums[5];
+        tsne_exact_row(c0, c1, prow, n, c0[i], c1[i], C == 2, sums);
+        z += double(sums[0]) - 1.0;  // the j == i term
+        for (int a = 0; a < C; ++a) attract_[i * C + a] = sums[1 + a], repel_[i * C + a] = sums[3 + a];
+        if (compute_error) plogw -= tsne_row_plog(c0, c1, prow, n, c0[i], c1[i], C == 2);  // p_ii = 0: no term
+      }
     }
     for (std::size_t t = 0; t < n * C; ++t) grad[t] = 4.0 * (exg * attract_[t] - repel_[t] / z);
     if (!compute_error) return 0;
@@ -295,7 +329,7 @@ class TsneGradient {
   bool bh_;
   double theta2_;
   std::vector<std::vector<float>> cols_;
-  std::vector<float> attract_, repel_;
+  std::vector<float> attract_, repel_, upper_;
   bool parallel_;
   double plogp_ = 0;
   QuadTree tree_;
