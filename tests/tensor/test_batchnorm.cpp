@@ -6,19 +6,14 @@
 #include <vector>
 
 #include "inx/tensor/batchnorm.hpp"
+#include "random.hpp"
 
 namespace {
 
 using inx::Shape;
 using inx::Tensor;
 
-Tensor<float> random(Shape s, unsigned seed, float lo = -2, float hi = 3) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> u(lo, hi);
-  auto t = Tensor<float>::uninitialized(s);
-  for (auto& v : t.span()) v = u(rng);
-  return t;
-}
+Tensor<float> random(Shape s, unsigned seed, float lo = -2, float hi = 3) { return inx_test::uniform(s, seed, lo, hi); }
 
 struct Reference {
   std::vector<double> mean, var, y, xhat, dx, dgamma, dbeta;

@@ -8,19 +8,15 @@
 
 #include "inx/tensor/conv.hpp"
 
+#include "random.hpp"
+
 namespace {
 
 using inx::Shape;
 using inx::Tensor;
 using inx::ops::Conv2dParams;
 
-Tensor<float> random_tensor(Shape s, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
-  auto t = Tensor<float>::uninitialized(s);
-  for (auto& v : t.span()) v = u(rng);
-  return t;
-}
+Tensor<float> random_tensor(Shape s, unsigned seed) { return inx_test::uniform(s, seed); }
 
 // The input position that output (oy, ox) reads through kernel tap (ky, kx), or -1 when it falls in the padding.
 struct Taps {

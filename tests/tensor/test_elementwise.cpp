@@ -7,6 +7,8 @@
 
 #include "inx/tensor/elementwise.hpp"
 
+#include "random.hpp"
+
 namespace {
 
 using inx::Shape;
@@ -14,11 +16,7 @@ using inx::Tensor;
 namespace ops = inx::ops;
 
 Tensor<float> random_tensor(Shape s, unsigned seed, float lo = -8.0f, float hi = 8.0f) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> u(lo, hi);
-  auto t = Tensor<float>::uninitialized(s);
-  for (auto& v : t.span()) v = u(rng);
-  return t;
+  return inx_test::uniform(s, seed, lo, hi);
 }
 
 // Both a small (serial) and a large (parallel) size, so both code paths are checked.

@@ -8,19 +8,15 @@
 
 #include "inx/tensor/pool.hpp"
 
+#include "random.hpp"
+
 namespace {
 
 using inx::Shape;
 using inx::Tensor;
 using inx::ops::Pool2dParams;
 
-Tensor<float> random_tensor(Shape s, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
-  auto t = Tensor<float>::uninitialized(s);
-  for (auto& v : t.span()) v = u(rng);
-  return t;
-}
+Tensor<float> random_tensor(Shape s, unsigned seed) { return inx_test::uniform(s, seed); }
 
 // Reference pooling written from PyTorch's definition: window (oy, ox) covers padded rows oy*s - pad .. + k,
 // clipped to the padded input for the count_include_pad divisor and to the input for the values.

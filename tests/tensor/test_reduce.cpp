@@ -8,6 +8,8 @@
 
 #include "inx/tensor/reduce.hpp"
 
+#include "random.hpp"
+
 namespace {
 
 using inx::Shape;
@@ -15,11 +17,7 @@ using inx::Tensor;
 namespace ops = inx::ops;
 
 Tensor<float> random_tensor(Shape s, unsigned seed, float lo = -4.0f, float hi = 4.0f) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> u(lo, hi);
-  auto t = Tensor<float>::uninitialized(s);
-  for (auto& v : t.span()) v = u(rng);
-  return t;
+  return inx_test::uniform(s, seed, lo, hi);
 }
 
 // Small (serial) and large (parallel) row layouts, including one column.
