@@ -22,13 +22,6 @@ enum class TensorRole {
   buffer,     // persistent state that is not learnt (batch-norm running statistics)
 };
 
-// A visitor: called once per persistent tensor with its full name, value and gradient (null for buffers).
-template <class V, class D>
-concept TensorVisitor =
-    requires(V& v, std::string_view name, Tensor<float, D>& value, Tensor<float, D>* grad, TensorRole role) {
-      v(name, value, grad, role);
-    };
-
 namespace detail {
 struct null_visitor {
   template <Device D>
