@@ -8,6 +8,7 @@ PKGS=(
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   python3 python3-numpy python3-scipy python3-torch python3-torchvision python3-sklearn python3-skimage
   dataset-fashion-mnist
+  python3-jsonschema chromium chromium-driver python3-selenium
 )
 
 missing=()

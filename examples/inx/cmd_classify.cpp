@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "common.hpp"
 #include "inx/io/image.hpp"
 #include "inx/io/npy.hpp"
 #include "inx/io/tensors.hpp"
@@ -32,33 +33,6 @@ struct ClassifyOptions {
   std::size_t top = 5;
   bool synthetic = false;
 };
-
-// The data folder: $INX_DATA_DIR when set, else the source tree's data/ the program was built from.
-std::filesystem::path data_dir() {
-  if (const char* env = std::getenv("INX_DATA_DIR"); env && *env) return env;
-  return INX_DATA_DIR;
-}
-
-std::vector<std::string> read_class_names(const std::filesystem::path& file, std::size_t expected) {
-  std::ifstream f(file);
-  inx::require<inx::io_error>(f.good(), "class names ", file, ": cannot open (expected one name per line)");
-  std::vector<std::string> names;
-  for (std::string line; std::getline(f, line);)
-    if (!line.empty()) names.push_back(line);
-  inx::require<inx::value_error>(names.size() == expected, "class names ", file, ": expected ", expected,
-                                 " names, found ", names.size());
-  return names;
-}
-
-std::filesystem::path weights_path(const ClassifyOptions& o) {
-  if (!o.weights.empty()) return o.weights;
-  inx::require<inx::value_error>(o.model == "fmnist", "--weights: model '", o.model,
-                                 "' has no shipped weights; give a .npz (tools/export_torch.py writes one)");
-  auto shipped = data_dir() / "models" / "fmnist.npz";
-  inx::require<inx::io_error>(std::filesystem::exists(shipped), "--weights: none given and the shipped weights ",
-                              shipped, " are missing (examples/train_fmnist makes them)");
-  return shipped;
-}
 
 struct Result {
   std::string image;
@@ -132,12 +106,7 @@ void run(const ClassifyOptions& o) {
   inx::Tensor<float> maps;
   inx::models::with_model(o.model, [&]<class M>() {
     auto net = std::make_unique<inx::nn::Network<M>>();
-    if (o.synthetic) {
-      inx::models::fill_synthetic<inx::cpu>(*net);
-    } else {
-      const auto path = weights_path(o);
-      net->load(inx::io::load_tensors(path), path.string());
-    }
+    load_weights(*net, o.model, o.weights, o.synthetic);
     for (const auto& image : o.images) results.push_back(classify(*net, image, info, o.top, o.maps, &maps));
   });
   if (!o.maps_out.empty()) inx::io::save_npy(o.maps_out, maps.view());

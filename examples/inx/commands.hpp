@@ -9,4 +9,6 @@ namespace inx_cli {
 void add_version(CLI::App& app);
 void add_cluster(CLI::App& app);
 void add_classify(CLI::App& app);
+void add_layers(CLI::App& app);
+void add_explain(CLI::App& app);
 }  // namespace inx_cli

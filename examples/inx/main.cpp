@@ -12,6 +12,8 @@ int main(int argc, char** argv) {
   inx_cli::add_version(app);
   inx_cli::add_cluster(app);
   inx_cli::add_classify(app);
+  inx_cli::add_layers(app);
+  inx_cli::add_explain(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "inx/core/error.hpp"
 #include "inx/models/fmnist.hpp"
@@ -23,15 +24,26 @@ struct ModelInfo {
   Preprocess preprocess;
   std::string_view classes_file;  // under the data folder: one class name per line
   std::size_t classes;
+  // The layers an explanation looks at unless told otherwise, comma-separated PyTorch module names: vgg the nine the
+  // INV paper uses (the ReLU outputs of block3_conv1 .. block5_conv3), resnet every block output of layer2-layer4,
+  // mobilenet_v2 the blocks features.7-18, fmnist every conv block's ReLU output.
+  std::string_view default_layers;
 };
 
 inline constexpr std::array<ModelInfo, 6> zoo{{
-    {"fmnist", fmnist_preprocess, "classes/fmnist.txt", 10},
-    {"vgg16", imagenet_preprocess, "classes/imagenet.txt", 1000},
-    {"vgg16_bn", imagenet_preprocess, "classes/imagenet.txt", 1000},
-    {"resnet18", imagenet_preprocess, "classes/imagenet.txt", 1000},
-    {"resnet50", imagenet_preprocess, "classes/imagenet.txt", 1000},
-    {"mobilenet_v2", imagenet_preprocess, "classes/imagenet.txt", 1000},
+    {"fmnist", fmnist_preprocess, "classes/fmnist.txt", 10, "features.2,features.5,features.9,features.12,features.16"},
+    {"vgg16", imagenet_preprocess, "classes/imagenet.txt", 1000,
+     "features.11,features.13,features.15,features.18,features.20,features.22,features.25,features.27,features.29"},
+    {"vgg16_bn", imagenet_preprocess, "classes/imagenet.txt", 1000,
+     "features.16,features.19,features.22,features.26,features.29,features.32,features.36,features.39,features.42"},
+    {"resnet18", imagenet_preprocess, "classes/imagenet.txt", 1000,
+     "layer2.0,layer2.1,layer3.0,layer3.1,layer4.0,layer4.1"},
+    {"resnet50", imagenet_preprocess, "classes/imagenet.txt", 1000,
+     "layer2.0,layer2.1,layer2.2,layer2.3,layer3.0,layer3.1,layer3.2,layer3.3,layer3.4,layer3.5,layer4.0,layer4.1,"
+     "layer4.2"},
+    {"mobilenet_v2", imagenet_preprocess, "classes/imagenet.txt", 1000,
+     "features.7,features.8,features.9,features.10,features.11,features.12,features.13,features.14,features.15,"
+     "features.16,features.17,features.18"},
 }};
 
 // "fmnist, vgg16, ..." for messages and help texts.
@@ -45,6 +57,21 @@ inline const ModelInfo& model_info(std::string_view name) {
   for (const auto& m : zoo)
     if (m.name == name) return m;
   throw value_error(inx::detail::msg("model '", name, "': unknown; expected one of ", model_names()));
+}
+
+// A comma-separated list as its items ("a,b" -> {"a", "b"}; empty items are dropped).
+inline std::vector<std::string> split_list(std::string_view s) {
+  std::vector<std::string> out;
+  while (!s.empty()) {
+    const auto comma = s.find(',');
+    auto item = s.substr(0, comma);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (!item.empty()) out.emplace_back(item);
+    if (comma == std::string_view::npos) break;
+    s.remove_prefix(comma + 1);
+  }
+  return out;
 }
 
 // Calls f.template operator()<M>() with the model type named `name` and returns what it returns.

@@ -10,6 +10,7 @@
 #include <set>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "inx/nn/layer.hpp"
@@ -49,6 +50,21 @@ class Network {
     pass.require_all_tapped();
     g.activations = std::move(pass.activations());
     return g;
+  }
+
+  // Every module's output for input x, in execution order: (PyTorch module name, output shape). A module that runs
+  // twice (a block's shared ReLU) appears once, with its last output, as a tap on it would see it.
+  std::vector<std::pair<std::string, Shape>> trace(TensorView<const float, D> x) {
+    Pass<D> pass(Mode::eval, Keep::nothing);
+    std::vector<std::pair<std::string, Shape>> all, out;
+    pass.trace_into(&all);
+    (void)root_.forward(copy_of(x), pass, "");
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      bool later = false;
+      for (std::size_t j = i + 1; j < all.size() && !later; ++j) later = all[j].first == all[i].first;
+      if (!later) out.push_back(std::move(all[i]));
+    }
+    return out;
   }
 
   // The explanation path: forward in eval mode, then the gradient of sum_n sum_k seed(n, k) * logits(n, k) with

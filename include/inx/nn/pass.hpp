@@ -8,6 +8,8 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "inx/core/error.hpp"
 #include "inx/tensor/tensor.hpp"
@@ -44,6 +46,7 @@ class Pass {
 
   // Called by containers after a child named `name` produced `y`.
   void on_output(std::string_view name, TensorView<const float, D> y) {
+    if (trace_) trace_->emplace_back(std::string(name), y.shape());
     if (taps_.empty()) return;
     auto it = taps_.find(std::string(name));
     if (it == taps_.end()) return;
@@ -65,6 +68,9 @@ class Pass {
     return keep_ != Keep::all && !input_grad_ && grads_.size() == tapped_.size();
   }
 
+  // Records every module output (name, shape) in execution order into `out` (what `inx layers` lists).
+  void trace_into(std::vector<std::pair<std::string, Shape>>* out) noexcept { trace_ = out; }
+
   const std::set<std::string>& taps() const noexcept { return taps_; }
   std::map<std::string, Tensor<float, D>>& activations() noexcept { return tapped_; }
   std::map<std::string, Tensor<float, D>>& gradients() noexcept { return grads_; }
@@ -82,6 +88,7 @@ class Pass {
   bool input_grad_;
   std::map<std::string, Tensor<float, D>> tapped_;
   std::map<std::string, Tensor<float, D>> grads_;
+  std::vector<std::pair<std::string, Shape>>* trace_ = nullptr;
 };
 
 // "features" + "0" -> "features.0"; an empty prefix gives the bare name.

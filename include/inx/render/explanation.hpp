@@ -1,0 +1,78 @@
+// Pictures of an explanation record: a map laid over the input picture (optionally blurred first), and the contact
+// sheet of one image — the input and the plain Grad-CAM on top, then one row per layer with its ranked cluster
+// maps, each captioned with its weight. Knows records and images, no network.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "inx/explain/records.hpp"
+#include "inx/render/blur.hpp"
+#include "inx/render/colormap.hpp"
+#include "inx/render/overlay.hpp"
+#include "inx/render/sheet.hpp"
+
+INX_BEGIN_NAMESPACE
+namespace render {
+
+struct PictureOptions {
+  Colormap colormap = Colormap::jet;
+  float alpha = 0.4f;        // weight of the colour map in an overlay (the INV authors': 0.4)
+  double blur_sigma = 0;     // Gaussian blur of a map before colouring, in input pixels; 0: none
+  std::size_t tile = 160;    // contact-sheet tile side
+  // The softening of reveal masks: 2 % of the map's shorter side, at least one pixel.
+  double reveal_sigma(std::size_t h, std::size_t w) const { return std::max(1.0, 0.02 * double(std::min(h, w))); }
+};
+
+// `map` (H, W) in [0, 1] over `picture` (C, H, W), blurred first when the options say so.
+inline Tensor<float> overlay_map(TensorView<const float> picture, TensorView<const float> map,
+                                 const PictureOptions& o = {}) {
+  if (o.blur_sigma > 0) {
+    auto b = gaussian_blur(map, o.blur_sigma);
+    return overlay(picture, b.view(), o.colormap, o.alpha);
+  }
+  return overlay(picture, map, o.colormap, o.alpha);
+}
+
+// The contact sheet of one explained image. The records' maps must still be there (cam_input, gradcam_input,
+// each cluster's map).
+inline Tensor<float> explanation_sheet(TensorView<const float> picture, const explain::ImageRecord& r,
+                                       const PictureOptions& o = {}) {
+  std::vector<std::vector<Tile>> rows;
+  std::vector<std::string> labels;
+  char buf[160];
+  std::vector<Tile> top;
+  std::snprintf(buf, sizeof buf, "input: %s", r.class_name.empty() ? std::to_string(r.class_index).c_str()
+                                                                   : r.class_name.c_str());
+  top.push_back({to_rgb(picture), buf});
+  if (!r.layers.empty() && !r.layers.back().gradcam_input.empty()) {
+    const auto& last = r.layers.back();
+    top.push_back({overlay_map(picture, last.gradcam_input.view(), o), "Grad-CAM " + last.name});
+  }
+  rows.push_back(std::move(top));
+  labels.push_back("");
+  for (const auto& l : r.layers) {
+    std::vector<Tile> row;
+    for (const auto& c : l.clusters) {
+      std::snprintf(buf, sizeof buf, "%s  %.1f%%  (%zu)", l.name.c_str(), c.weight, c.channels.size());
+      row.push_back({overlay_map(picture, c.map.view(), o), buf});
+    }
+    if (l.clusters.empty() && l.kept.empty() && !l.cam_input.empty())
+      row.push_back({overlay_map(picture, l.cam_input.view(), o), l.name + " (classic map)"});
+    rows.push_back(std::move(row));
+    labels.push_back(l.name);
+  }
+  SheetOptions so;
+  so.tile = o.tile;
+  std::snprintf(buf, sizeof buf, "%s  -  class %lld, p = %.3f", std::filesystem::path(r.image).filename().c_str(),
+                static_cast<long long>(r.class_index), r.prob);
+  so.title = buf;
+  return contact_sheet(rows, labels, so);
+}
+
+}  // namespace render
+INX_END_NAMESPACE
