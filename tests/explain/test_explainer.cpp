@@ -61,7 +61,9 @@ void check_layer(const ex::LayerRecord& l) {
   for (std::size_t r = 0; r < l.clusters.size(); ++r) {
     const auto& c = l.clusters[r];
     EXPECT_EQ(c.rank, r);
-    if (r > 0) EXPECT_LE(c.weight, l.clusters[r - 1].weight);
+    if (r > 0) {
+      EXPECT_LE(c.weight, l.clusters[r - 1].weight);
+    }
     EXPECT_GE(c.weight, heaviest / 3 - 1e-9);
     double w = 0;
     for (auto ch : c.channels) {

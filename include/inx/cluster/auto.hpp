@@ -44,11 +44,19 @@ struct AutoK {
                          "]");
     const std::size_t n = x.dim(0);
     if (n <= static_cast<std::size_t>(kmin)) return detail::singletons(n, "silhouette");
-    auto best = best_k_by_silhouette(x, kmin, std::min<std::int64_t>(kmax, std::int64_t(n) - 1), [&](std::int64_t k) {
+    // The distances once, not once per k: they cost more than the partitions themselves for wide rows.
+    const auto dist = pairwise_distances(x);
+    BestK best;
+    for (std::int64_t k = kmin; k <= std::min<std::int64_t>(kmax, std::int64_t(n) - 1); ++k) {
       P p = base;
       p.k = k;
-      return p.fit(x).labels;
-    });
+      auto labels = p.fit(x).labels;
+      auto ids = labels;
+      const std::int64_t m = canonical_labels(ids);
+      if (m < 2 || static_cast<std::size_t>(m) > n - 1) continue;
+      const double s = silhouette_score_from_distances(dist, labels);
+      if (best.k == 0 || s > best.score) best = {k, s, std::move(labels)};
+    }
     Clustering out;
     out.score_name = "silhouette";
     if (best.k == 0) {  // every candidate degenerate (identical rows): one cluster

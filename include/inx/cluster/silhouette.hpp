@@ -91,6 +91,50 @@ inline double silhouette_score(TensorView<const float> x, std::span<const std::i
   return m / static_cast<double>(s.size());
 }
 
+// The mean silhouette from a precomputed n x n distance matrix (row-major, double), so that many partitions of the
+// same rows (model selection over k) pay for the distances once. Same conventions as silhouette_score.
+inline double silhouette_score_from_distances(std::span<const double> dist, std::span<const std::int64_t> labels) {
+  const std::size_t n = labels.size();
+  require<shape_error>(dist.size() == n * n, "silhouette: expected ", n, " x ", n, " distances, got ", dist.size());
+  std::vector<std::int64_t> ids(labels.begin(), labels.end());
+  const std::int64_t k = canonical_labels(ids) + (std::find(ids.begin(), ids.end(), -1) != ids.end() ? 1 : 0);
+  for (auto& l : ids)
+    if (l < 0) l = k - 1;
+  require<value_error>(k >= 2 && static_cast<std::size_t>(k) <= n - 1, "silhouette: expected 2 <= number of labels <= ",
+                       "n - 1 = ", n - 1, ", got ", k);
+  const auto kk = static_cast<std::size_t>(k);
+  std::vector<double> count(kk, 0.0), sums(kk);
+  for (auto l : ids) count[static_cast<std::size_t>(l)] += 1;
+  double total = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    std::fill(sums.begin(), sums.end(), 0.0);
+    const double* r = dist.data() + i * n;
+    for (std::size_t j = 0; j < n; ++j) sums[static_cast<std::size_t>(ids[j])] += r[j];
+    const auto own = static_cast<std::size_t>(ids[i]);
+    if (count[own] <= 1) continue;
+    const double a = sums[own] / (count[own] - 1);
+    double b = std::numeric_limits<double>::infinity();
+    for (std::size_t c = 0; c < kk; ++c)
+      if (c != own) b = std::min(b, sums[c] / count[c]);
+    const double m = std::max(a, b);
+    total += m > 0 ? (b - a) / m : 0.0;
+  }
+  return total / double(n);
+}
+
+// All pairwise distances of the rows of x under metric m, as a row-major n x n matrix.
+inline std::vector<double> pairwise_distances(TensorView<const float> x, Metric metric = Metric::euclidean) {
+  check_matrix(x, "pairwise_distances");
+  const std::size_t n = x.dim(0);
+  std::vector<double> dist(n * n);
+  with_metric(metric, [&](auto d) {
+    using Dist = decltype(d);
+    const auto y = Dist::prepare(x);
+    for_each_distance_row<Dist>(y.view(), [&](std::size_t i, const double* r) { std::copy_n(r, n, &dist[i * n]); });
+  });
+  return dist;
+}
+
 struct BestK {
   std::int64_t k = 0;
   double score = -1;

@@ -81,7 +81,9 @@ inline Tensor<float> resize_bilinear(TensorView<const float> x, std::size_t out_
   const std::size_t planes = x.size() / (h * w);
   const auto wx = detail::axis_weights(w, out_w, antialias), wy = detail::axis_weights(h, out_h, antialias);
   const auto planes_i = static_cast<std::int64_t>(planes);
-#pragma omp parallel
+  // One plane (a saliency map) runs on the calling thread: a parallel region would idle all but one thread, and on a
+  // shared machine costs a scheduler time slice, far more than the resize.
+#pragma omp parallel if (planes > 1)
   {
     std::vector<float> tmp(h * out_w);
 #pragma omp for
