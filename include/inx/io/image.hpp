@@ -1,9 +1,8 @@
-// Images: PNG and JPEG decoded by stb_image into float (C, H, W) tensors in [0, 1], and PNG encoding by
-// stb_image_write. The declared image size is checked against the file size before stb allocates anything.
+// Images: PNG and JPEG decoded by stb_image into float (C, H, W) tensors in [0, 1], and PNG encoding with zlib
+// (png_write.hpp). The declared image size is checked against the file size before stb allocates anything.
 #pragma once
 
 #include <stb_image.h>
-#include <stb_image_write.h>
 
 #include <algorithm>
 #include <climits>
@@ -15,6 +14,7 @@
 #include <vector>
 
 #include "inx/io/file.hpp"
+#include "inx/io/png_write.hpp"
 #include "inx/tensor/tensor.hpp"
 
 INX_BEGIN_NAMESPACE
@@ -89,14 +89,7 @@ inline void save_png(const std::filesystem::path& path, TensorView<const float> 
       const float clamped = v > 0.0f ? (v < 1.0f ? v : 1.0f) : 0.0f;
       px[i * c + k] = static_cast<unsigned char>(clamped * 255.0f + 0.5f);
     }
-  std::vector<unsigned char> png;
-  auto sink = [](void* ctx, void* data, int size) {
-    auto* v = static_cast<std::vector<unsigned char>*>(ctx);
-    v->insert(v->end(), static_cast<unsigned char*>(data), static_cast<unsigned char*>(data) + size);
-  };
-  const int ok = stbi_write_png_to_func(sink, &png, static_cast<int>(w), static_cast<int>(h), static_cast<int>(c),
-                                        px.data(), static_cast<int>(w * c));
-  require<io_error>(ok != 0 && !png.empty(), "save_png ", path, ": PNG encoding failed");
+  const auto png = encode_png(px.data(), w, h, c);
   detail::OutFile f(path);
   f.write(png.data(), png.size());
   f.commit();
