@@ -251,10 +251,10 @@ void run(const ExplainOptions& o) {
   std::printf("wrote %s/report.json%s\n", o.out.c_str(), o.html ? (" and " + o.out + "/report.html").c_str() : "");
   if (!o.quiet)
     std::fprintf(stderr,
-                 "inx explain: %zu images in %.3f s (%.2f images/s): network %.3f s, weighting %.3f s, clustering "
-                 "%.3f s, cluster maps %.3f s, pictures and files %.3f s\n",
-                 records.size(), total, double(records.size()) / total, timings.network, timings.weighting,
-                 timings.clustering, timings.maps, t_render);
+                 "inx explain: %zu images in %.3f s (%.2f images/s): network %.3f s, analysis %.3f s (thread-seconds: "
+                 "weighting %.3f, clustering %.3f, cluster maps %.3f), pictures and files %.3f s\n",
+                 records.size(), total, double(records.size()) / total, timings.network, timings.analysis,
+                 timings.weighting, timings.clustering, timings.maps, t_render);
 }
 
 }  // namespace

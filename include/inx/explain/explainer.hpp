@@ -5,7 +5,9 @@
 #pragma once
 
 #include <chrono>
+#include <algorithm>
 #include <cmath>
+#include <exception>
 #include <cstdint>
 #include <set>
 #include <span>
@@ -25,13 +27,15 @@
 INX_BEGIN_NAMESPACE
 namespace explain {
 
-// Seconds spent in each stage, summed over every call of explain().
+// Seconds spent in each stage, summed over every call of explain(). Layers are explained concurrently, so weighting,
+// clustering and maps are thread-seconds (on 2 threads their sum is up to twice the wall time they took).
 struct Timings {
   double network = 0;     // forward and backward
   double weighting = 0;   // channel weights and classic maps
   double clustering = 0;  // the clustering policy
   double maps = 0;        // cluster maps (upsampling, scaling) and ranking
-  double total() const { return network + weighting + clustering + maps; }
+  double analysis = 0;    // wall time of everything after the network (the three above, run concurrently)
+  double total() const { return network + analysis; }
 };
 
 template <class Net, Weighting W = GuidedGradCam, cluster::ClusteringPolicy P = cluster::PaperPreset>
@@ -78,21 +82,66 @@ class Explainer {
       out[i].input_height = in_h;
       out[i].input_width = in_w;
     }
+    // Host copies of every tapped activation and gradient, checked once.
+    std::vector<Tensor<float>> acts, grads;
     for (const auto& name : layers_) {
-      auto act = g.activations.at(name).template to<cpu>();
-      auto grad = g.gradients.at(name).template to<cpu>();
+      acts.push_back(g.activations.at(name).template to<cpu>());
+      grads.push_back(g.gradients.at(name).template to<cpu>());
+      const auto& act = acts.back();
       require<value_error>(act.rank() == 4, "layer '", name, "': its output ", act.shape().str(),
                            " is not a feature map (N, C, H, W); choose a convolutional layer (inx layers lists them)");
-      require<value_error>(ops::all_finite<cpu>(act.view()) && ops::all_finite<cpu>(grad.view()), "layer '", name,
-                           "': activations or gradients hold NaN or Inf (check the weights)");
-      for (std::size_t i = 0; i < n; ++i) out[i].layers.push_back(explain_layer(name, act[i], grad[i], in_h, in_w));
+      require<value_error>(ops::all_finite<cpu>(act.view()) && ops::all_finite<cpu>(grads.back().view()), "layer '",
+                           name, "': activations or gradients hold NaN or Inf (check the weights)");
     }
+    // Every (image, layer) pair is one task, run on one thread each (their OpenMP regions and GEMMs run nested,
+    // hence serially): a few coarse tasks keep both cores busy where each layer's many small parallel regions would
+    // not. The biggest layers go first so the last task to finish is a small one.
+    const std::size_t nl = layers_.size();
+    for (auto& r : out) r.layers.resize(nl);
+    std::vector<std::size_t> order(n * nl);
+    for (std::size_t t = 0; t < order.size(); ++t) order[t] = t;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return acts[a % nl].size() > acts[b % nl].size(); });
+    std::exception_ptr failure;
+    t0 = clock::now();
+#pragma omp parallel for schedule(dynamic, 1) if (order.size() > 1)
+    for (std::int64_t t = 0; t < std::int64_t(order.size()); ++t) {
+      const std::size_t i = order[std::size_t(t)] / nl, l = order[std::size_t(t)] % nl;
+      try {
+        out[i].layers[l] = explain_layer(layers_[l], acts[l][i], grads[l][i], in_h, in_w);
+      } catch (...) {
+#pragma omp critical(inx_explain_failure)
+        if (!failure) failure = std::current_exception();
+      }
+    }
+    timings_.analysis += seconds_since(t0);
+    if (failure) std::rethrow_exception(failure);
     return out;
   }
 
   // One layer of one image, from its activation and gradient (K, H, W): usable without a network.
+  // Safe to call from several threads at once (the policies are const; timings are added under a lock).
   LayerRecord explain_layer(const std::string& name, TensorView<const float> a, TensorView<const float> g,
                             std::size_t in_h, std::size_t in_w) {
+    Timings local;
+    LayerRecord r = explain_layer_timed(name, a, g, in_h, in_w, local);
+#pragma omp critical(inx_explain_timings)
+    {
+      timings_.weighting += local.weighting;
+      timings_.clustering += local.clustering;
+      timings_.maps += local.maps;
+    }
+    return r;
+  }
+
+  const Timings& timings() const noexcept { return timings_; }
+  const std::vector<std::string>& layers() const noexcept { return layers_; }
+  const W& weighting() const noexcept { return weighting_; }
+  const P& policy() const noexcept { return policy_; }
+
+ private:
+  LayerRecord explain_layer_timed(const std::string& name, TensorView<const float> a, TensorView<const float> g,
+                                  std::size_t in_h, std::size_t in_w, Timings& acc) const {
     LayerRecord r;
     r.name = name;
     r.channels = a.dim(0);
@@ -109,7 +158,7 @@ class Explainer {
       const auto gw = plain.channel_weights(a, g);
       r.gradcam_input = upsample_scaled(classic_map(plain, a, g, gw).view(), in_h, in_w);
     }
-    timings_.weighting += seconds_since(t0);
+    acc.weighting += seconds_since(t0);
     if (!cluster_) {
       r.channel_weights = alpha;
       return r;
@@ -121,7 +170,7 @@ class Explainer {
     t0 = clock::now();
     std::vector<std::int64_t> labels(r.kept.size(), 0);
     if (r.kept.size() >= 2) labels = policy_.fit(kept_rows(a, r.kept).view()).labels;
-    timings_.clustering += seconds_since(t0);
+    acc.clustering += seconds_since(t0);
 
     t0 = clock::now();
     std::vector<std::vector<std::int64_t>> members;
@@ -144,16 +193,10 @@ class Explainer {
       c.map = cluster_map(a, c.channels, r.channel_weights, in_h, in_w);
       r.clusters.push_back(std::move(c));
     }
-    timings_.maps += seconds_since(t0);
+    acc.maps += seconds_since(t0);
     return r;
   }
 
-  const Timings& timings() const noexcept { return timings_; }
-  const std::vector<std::string>& layers() const noexcept { return layers_; }
-  const W& weighting() const noexcept { return weighting_; }
-  const P& policy() const noexcept { return policy_; }
-
- private:
   using clock = std::chrono::steady_clock;
   static double seconds_since(clock::time_point t0) {
     return std::chrono::duration<double>(clock::now() - t0).count();
