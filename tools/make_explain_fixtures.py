@@ -14,6 +14,7 @@ Models are torchvision's vgg16 / resnet18 with every state_dict tensor filled by
 Layers: vgg16 features.29 (512x8x8) and features.22 (512x16x16); resnet18 layer4 (512x4x4) and layer3 (256x8x8).
 
 Writes tests/data/explain/
+  chelsea.png, coffee.png    the two photographs at full size (inputs of bench/bench_explain.cpp)
   cam_<model>.npz, model in {vgg16, resnet18}; img in {chelsea, coffee}; m in {gradcam, gradcampp, xgradcam,
   hirescam, layercam}:
     x:<img>                    (1,3,128,128) float32 network input
@@ -176,6 +177,13 @@ def make_inv(cams):
     np.savez_compressed(os.path.join(OUT, "inv_steps.npz"), **out)
 
 
+def write_photos():
+    """The two photographs at full size as PNGs, for bench/bench_explain.cpp (inx preprocesses them itself)."""
+    from PIL import Image
+    for name in ("chelsea", "coffee"):
+        Image.fromarray(getattr(skdata, name)()).save(os.path.join(OUT, f"{name}.png"), optimize=True)
+
+
 def main():
     import pytorch_grad_cam
     try:
@@ -188,6 +196,7 @@ def main():
     print("pytorch-grad-cam", v, "torch", torch.__version__)
     torch.set_num_threads(2)
     os.makedirs(OUT, exist_ok=True)
+    write_photos()
     check_upsample()
     xs = images()
     cams = {name: make_cam(name, xs) for name in LAYERS}

@@ -47,7 +47,7 @@ assert [t["prob"] for t in r["top"]] == sorted([t["prob"] for t in r["top"]], re
 print("ok   resnet18_json: valid JSON, softmax probabilities, sorted top 5")
 PY
 
-bad unknown_model "unknown; expected one of fmnist, vgg16, vgg16_bn, resnet18, resnet50, mobilenet_v2" \
+bad unknown_model "unknown; expected one of fmnist, vgg16, vgg16_bn, resnet18, resnet50, mobilenet_v2, efficientnet_lite0" \
   --model resnet101 --weights "$FMNIST_W" --image "$CAT"
 ok maps_out --model fmnist --weights "$FMNIST_W" --image "$BOOT" --maps features.16 --maps-out "$TMP/maps.npy"
 if command -v /usr/bin/python3 >/dev/null && /usr/bin/python3 -c "import numpy" 2>/dev/null; then
