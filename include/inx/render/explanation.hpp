@@ -46,9 +46,7 @@ inline Tensor<float> explanation_sheet(TensorView<const float> picture, const ex
   std::vector<std::string> labels;
   char buf[160];
   std::vector<Tile> top;
-  std::snprintf(buf, sizeof buf, "input: %s", r.class_name.empty() ? std::to_string(r.class_index).c_str()
-                                                                   : r.class_name.c_str());
-  top.push_back({to_rgb(picture), buf});
+  top.push_back({to_rgb(picture), "input"});
   if (!r.layers.empty() && !r.layers.back().gradcam_input.empty()) {
     const auto& last = r.layers.back();
     top.push_back({overlay_map(picture, last.gradcam_input.view(), o), "Grad-CAM " + last.name});
@@ -68,8 +66,10 @@ inline Tensor<float> explanation_sheet(TensorView<const float> picture, const ex
   }
   SheetOptions so;
   so.tile = o.tile;
-  std::snprintf(buf, sizeof buf, "%s  -  class %lld, p = %.3f", std::filesystem::path(r.image).filename().c_str(),
-                static_cast<long long>(r.class_index), r.prob);
+  const std::string cls = r.class_name.empty() ? "class " + std::to_string(r.class_index)
+                                                : r.class_name + " (class " + std::to_string(r.class_index) + ")";
+  std::snprintf(buf, sizeof buf, "%s  -  %s, p = %.3f%s", std::filesystem::path(r.image).filename().c_str(),
+                cls.c_str(), r.prob, r.class_index == r.predicted ? "" : ", not the predicted class");
   so.title = buf;
   return contact_sheet(rows, labels, so);
 }
