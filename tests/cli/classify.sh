@@ -66,7 +66,7 @@ bad nan_weights "features.0.weight' contains NaN or Inf" \
   --model fmnist --weights "$ROOT/tests/data/cli/nan_weights.npz" --image "$BOOT"
 bad missing_image "no such file|cannot open" --model fmnist --weights "$FMNIST_W" --image "$TMP/none.png"
 bad not_an_image "expected a PNG or JPEG" --model fmnist --weights "$FMNIST_W" --image "$FMNIST_W"
-bad no_weights_imagenet "has no shipped weights" --model vgg16 --image "$CAT"
+bad no_weights_imagenet "has no weights of its own" --model vgg16 --image "$CAT"
 bad top_range "--top: expected 1 to 10" --model fmnist --weights "$FMNIST_W" --image "$BOOT" --top 11
 bad json_bad_input "expected an RGB image" --model resnet18 --synthetic-weights --image "$BOOT" --json "$TMP/none.json"
 # No --weights for fmnist: the shipped weights, or a clear error while they are not there yet.

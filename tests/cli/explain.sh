@@ -113,6 +113,14 @@ done
 # An ImageNet zoo model on a photograph (synthetic weights: the maps are meaningless, the pipeline is real).
 ok resnet18 --model resnet18 --synthetic-weights --image "$CAT" --layers layer3,layer4 --cluster kmeans --out "$TMP/r18"
 check_report "$TMP/r18" inv
+# The real pretrained EfficientNet-Lite0, where tools/fetch_efficientnet.py has fetched it: a cat is a cat.
+if [ -f "$ROOT/data/models/efficientnet_lite0.npz" ]; then
+  ok efficientnet_lite0 --model efficientnet_lite0 --image "$ROOT/data/samples/chelsea.png" --out "$TMP/eff"
+  check_report "$TMP/eff" inv
+  grep -qiE "tabby|tiger cat|Egyptian cat" "$TMP/out" || { fail "efficientnet_lite0: chelsea is not a cat"; cat "$TMP/out"; }
+else
+  echo "skip efficientnet_lite0: data/models/efficientnet_lite0.npz not fetched"
+fi
 ok explicit_class --image "$ROOT/data/samples/fmnist_0002_trouser.png" --class 3 --out "$TMP/cls"
 grep -q '"class": 3' "$TMP/cls/report.json" || fail "explicit_class: class 3 not explained"
 
@@ -129,7 +137,7 @@ bad empty_folder "empty.*no PNG or JPEG" --image "$TMP/empty" --out "$TMP/bad"
 bad batch_zero "--batch.*got 0" --batch 0 --out "$TMP/bad"
 bad unwritable_out "--out .*a_file/sub.*cannot create" --out "$TMP/a_file/sub"
 bad unknown_model "model 'resnet7'.*expected one of" --model resnet7 --out "$TMP/bad"
-bad no_weights "--weights.*no shipped weights" --model resnet18 --image "$CAT" --out "$TMP/bad"
+bad no_weights "--weights.*no weights of its own" --model resnet18 --image "$CAT" --out "$TMP/bad"
 bad bad_method "method" --method gradcam+ --out "$TMP/bad"
 bad too_small "expected at least 32x32" --model resnet18 --synthetic-weights --image "$ROOT/tests/data/cli/tiny_rgb_8x8.png" --out "$TMP/bad"
 bad gray_for_rgb "expected an RGB image" --model resnet18 --synthetic-weights --image "$ROOT/data/samples/fmnist_0000_ankle_boot.png" --out "$TMP/bad"

@@ -155,6 +155,33 @@ TEST(Explainer, TypeErasedPoliciesGiveWhatTheWrappedOnesGive) {
   EXPECT_THROW(ex::weighting_from_name("gradcam+"), inx::value_error);
 }
 
+// A policy that marks every third row noise (as DBSCAN may) and splits the rest in two.
+struct NoisyPolicy {
+  static constexpr std::string_view name = "noisy";
+  cl::Clustering fit(inx::TensorView<const float> x) const {
+    cl::Clustering c;
+    for (std::size_t j = 0; j < x.dim(0); ++j) c.labels.push_back(j % 3 == 0 ? -1 : std::int64_t(j % 2));
+    c.n_clusters = 2;
+    return c;
+  }
+};
+
+TEST(Explainer, NoiseJoinsNoCluster) {
+  ex::Explainer<Net, ex::GuidedGradCam, NoisyPolicy> e(net(), {"features.16"});
+  auto x = batch({kSamples[0]});
+  const auto& l = e.explain(x.view())[0].layers[0];
+  ASSERT_GE(l.kept.size(), 6u);
+  std::set<std::int64_t> noise;
+  for (std::size_t j = 0; j < l.kept.size(); j += 3) noise.insert(l.kept[j]);
+  EXPECT_EQ(l.n_clusters_found, 2);
+  std::size_t members = 0;
+  for (const auto& c : l.clusters) {
+    members += c.channels.size();
+    for (auto ch : c.channels) EXPECT_FALSE(noise.contains(ch)) << "noise channel " << ch << " in a cluster";
+  }
+  EXPECT_LE(members, l.kept.size() - noise.size());
+}
+
 TEST(Explainer, UnknownLayerListsTheValidOnes) {
   ex::Explainer<Net> e(net(), {"features.99"});
   auto x = batch({kSamples[0]});

@@ -85,7 +85,8 @@ TEST(Registry, DispatchesByNameAndListsValidNames) {
     ADD_FAILURE() << "no error for an unknown model";
   } catch (const inx::value_error& e) {
     EXPECT_STREQ(e.what(),
-                 "model 'resnet101': unknown; expected one of fmnist, vgg16, vgg16_bn, resnet18, resnet50, mobilenet_v2");
+                 "model 'resnet101': unknown; expected one of fmnist, vgg16, vgg16_bn, resnet18, resnet50, mobilenet_v2, "
+                 "efficientnet_lite0");
   }
   EXPECT_EQ(models::model_info("fmnist").preprocess.crop, 28u);
 }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "inx/core/error.hpp"
+#include "inx/models/efficientnet.hpp"
 #include "inx/models/fmnist.hpp"
 #include "inx/models/mobilenet_v2.hpp"
 #include "inx/models/preprocess.hpp"
@@ -26,24 +27,31 @@ struct ModelInfo {
   std::size_t classes;
   // The layers an explanation looks at unless told otherwise, comma-separated PyTorch module names: vgg the nine the
   // INV paper uses (the ReLU outputs of block3_conv1 .. block5_conv3), resnet every block output of layer2-layer4,
-  // mobilenet_v2 the blocks features.7-18, fmnist every conv block's ReLU output.
+  // mobilenet_v2 the blocks features.7-18, efficientnet_lite0 the last block of each stage from stride 16 on and the
+  // head's ReLU6, fmnist every conv block's ReLU output.
   std::string_view default_layers;
+  // Under the data folder: the weights used when none are given ("" when the model has none of its own). fmnist's
+  // ship with inx; efficientnet_lite0's are made by tools/fetch_efficientnet.py.
+  std::string_view weights_file;
 };
 
-inline constexpr std::array<ModelInfo, 6> zoo{{
-    {"fmnist", fmnist_preprocess, "classes/fmnist.txt", 10, "features.2,features.5,features.9,features.12,features.16"},
+inline constexpr std::array<ModelInfo, 7> zoo{{
+    {"fmnist", fmnist_preprocess, "classes/fmnist.txt", 10, "features.2,features.5,features.9,features.12,features.16",
+     "models/fmnist.npz"},
     {"vgg16", imagenet_preprocess, "classes/imagenet.txt", 1000,
-     "features.11,features.13,features.15,features.18,features.20,features.22,features.25,features.27,features.29"},
+     "features.11,features.13,features.15,features.18,features.20,features.22,features.25,features.27,features.29", ""},
     {"vgg16_bn", imagenet_preprocess, "classes/imagenet.txt", 1000,
-     "features.16,features.19,features.22,features.26,features.29,features.32,features.36,features.39,features.42"},
+     "features.16,features.19,features.22,features.26,features.29,features.32,features.36,features.39,features.42", ""},
     {"resnet18", imagenet_preprocess, "classes/imagenet.txt", 1000,
-     "layer2.0,layer2.1,layer3.0,layer3.1,layer4.0,layer4.1"},
+     "layer2.0,layer2.1,layer3.0,layer3.1,layer4.0,layer4.1", ""},
     {"resnet50", imagenet_preprocess, "classes/imagenet.txt", 1000,
      "layer2.0,layer2.1,layer2.2,layer2.3,layer3.0,layer3.1,layer3.2,layer3.3,layer3.4,layer3.5,layer4.0,layer4.1,"
-     "layer4.2"},
+     "layer4.2", ""},
     {"mobilenet_v2", imagenet_preprocess, "classes/imagenet.txt", 1000,
      "features.7,features.8,features.9,features.10,features.11,features.12,features.13,features.14,features.15,"
-     "features.16,features.17,features.18"},
+     "features.16,features.17,features.18", ""},
+    {"efficientnet_lite0", efficientnet_preprocess, "classes/imagenet.txt", 1000,
+     "_blocks.7,_blocks.10,_blocks.14,_blocks.15,_swish", "models/efficientnet_lite0.npz"},
 }};
 
 // "fmnist, vgg16, ..." for messages and help texts.
@@ -83,6 +91,7 @@ decltype(auto) with_model(std::string_view name, F&& f) {
   if (name == "vgg16_bn") return f.template operator()<vgg16_bn>();
   if (name == "resnet18") return f.template operator()<resnet18>();
   if (name == "resnet50") return f.template operator()<resnet50>();
+  if (name == "efficientnet_lite0") return f.template operator()<efficientnet_lite0>();
   return f.template operator()<mobilenet_v2>();
 }
 

@@ -1,4 +1,4 @@
-// BatchNorm2d<C>: PyTorch's nn.BatchNorm2d (eps 1e-5, momentum 0.1, affine, running statistics). Eval mode folds
+// BatchNorm2d<C, Eps>: PyTorch's nn.BatchNorm2d (eps 1e-5 unless given, momentum 0.1, affine, running statistics). Eval mode folds
 // the statistics into one per-channel scale and shift; train mode normalises with the batch's statistics, updates
 // the running ones (unbiased variance, as PyTorch) and keeps the normalised input for backward.
 #pragma once
@@ -16,12 +16,12 @@
 INX_BEGIN_NAMESPACE
 namespace nn {
 
-template <std::size_t C>
+template <std::size_t C, float Eps = 1e-5f>
 struct BatchNorm2d {
   static_assert(C > 0, "BatchNorm2d: channel count must be positive");
   static constexpr std::size_t in_channels = C, out_channels = C;
   static constexpr bool keeps_spatial = true;
-  static constexpr float eps = 1e-5f;
+  static constexpr float eps = Eps;
   static constexpr float momentum = 0.1f;
 
   template <Device D>

@@ -1,5 +1,6 @@
-// Conv2d<In, Out, {kernel, stride, padding, dilation, groups, bias}>: PyTorch's nn.Conv2d with square kernels.
-// Parameters `weight` (Out, In/groups, K, K) and, when bias is on, `bias` (Out).
+// Conv2d<In, Out, {kernel, stride, padding, dilation, groups, bias, same}>: PyTorch's nn.Conv2d with square kernels.
+// Parameters `weight` (Out, In/groups, K, K) and, when bias is on, `bias` (Out). `same` pads like TensorFlow's SAME
+// (computed per input, asymmetric where the total is odd; `padding` is then ignored), as EfficientNet-Lite needs.
 #pragma once
 
 #include <cstddef>
@@ -16,6 +17,7 @@ namespace nn {
 struct ConvSpec {
   std::size_t kernel = 3, stride = 1, padding = 0, dilation = 1, groups = 1;
   bool bias = true;
+  bool same = false;
 };
 
 template <std::size_t In, std::size_t Out, ConvSpec S = ConvSpec{}>
@@ -24,11 +26,13 @@ struct Conv2d {
   static_assert(S.kernel > 0 && S.stride > 0 && S.dilation > 0 && S.groups > 0,
                 "Conv2d: kernel, stride, dilation and groups must be positive");
   static_assert(In % S.groups == 0 && Out % S.groups == 0, "Conv2d: In and Out must be divisible by groups");
+  static_assert(!S.same || S.padding == 0, "Conv2d: `same` computes the padding; leave `padding` at 0");
 
   static constexpr std::size_t in_channels = In;
   static constexpr std::size_t out_channels = Out;
   static constexpr ConvSpec spec = S;
-  static constexpr ops::Conv2dParams params{S.stride, S.stride, S.padding, S.padding, S.dilation, S.dilation, S.groups};
+  static constexpr ops::Conv2dParams params{S.stride,   S.stride,   S.padding, S.padding,
+                                            S.dilation, S.dilation, S.groups,  S.same};
 
   template <Device D>
   class layer {

@@ -11,15 +11,21 @@
 INX_BEGIN_NAMESPACE
 namespace ops {
 
+// pad_h/pad_w pad both sides alike, as PyTorch. With `same`, they are ignored and each axis is padded as TensorFlow's
+// SAME does for the input at hand: total = max((ceil(in / stride) - 1) * stride + dilated kernel - in, 0), half of it
+// (rounded down) before and the rest after, so the output is ceil(in / stride) and stride-2 padding is asymmetric.
 struct Conv2dParams {
   std::size_t stride_h = 1, stride_w = 1, pad_h = 0, pad_w = 0, dilation_h = 1, dilation_w = 1, groups = 1;
+  bool same = false;
   friend bool operator==(const Conv2dParams&, const Conv2dParams&) = default;
 };
 
-// Every size a kernel needs, as plain numbers: x is (n, c, h, w), w is (o, c / groups, kh, kw), y is (n, o, oh, ow).
+// Every size a kernel needs, as plain numbers: x is (n, c, h, w), w is (o, c / groups, kh, kw), y is (n, o, oh, ow);
+// pad_top .. pad_right are the padding actually applied (resolved from p.same when it is set).
 struct Conv2dGeometry {
   std::size_t n, c, h, w, o, kh, kw, oh, ow;
   Conv2dParams p;
+  std::size_t pad_top = 0, pad_bottom = 0, pad_left = 0, pad_right = 0;
   friend bool operator==(const Conv2dGeometry&, const Conv2dGeometry&) = default;
 };
 
@@ -50,11 +56,25 @@ inline Conv2dGeometry conv2d_geometry(const Shape& x, const Shape& w, const Conv
                        "conv2d: weight ", w.str(), " does not fit input ", x.str(), " with groups=", g,
                        " (expected weight dim 1 = C/groups and O divisible by groups)");
   const std::size_t ekh = p.dilation_h * (w[2] - 1) + 1, ekw = p.dilation_w * (w[3] - 1) + 1;
-  require<shape_error>(x[2] + 2 * p.pad_h >= ekh && x[3] + 2 * p.pad_w >= ekw, "conv2d: input ", x.str(),
-                       " padded by ", p.pad_h, "x", p.pad_w, " is smaller than the dilated kernel of weight ", w.str());
   Conv2dGeometry geo{x[0], x[1], x[2], x[3], w[0], w[2], w[3], 0, 0, p};
-  geo.oh = (x[2] + 2 * p.pad_h - ekh) / p.stride_h + 1;
-  geo.ow = (x[3] + 2 * p.pad_w - ekw) / p.stride_w + 1;
+  if (p.same) {
+    auto split = [](std::size_t in, std::size_t stride, std::size_t ek, std::size_t& before, std::size_t& after) {
+      const std::size_t out = (in + stride - 1) / stride, need = (out - 1) * stride + ek;
+      const std::size_t total = need > in ? need - in : 0;
+      before = total / 2;
+      after = total - before;
+    };
+    split(x[2], p.stride_h, ekh, geo.pad_top, geo.pad_bottom);
+    split(x[3], p.stride_w, ekw, geo.pad_left, geo.pad_right);
+  } else {
+    geo.pad_top = geo.pad_bottom = p.pad_h;
+    geo.pad_left = geo.pad_right = p.pad_w;
+  }
+  const std::size_t ph = geo.pad_top + geo.pad_bottom, pw = geo.pad_left + geo.pad_right;
+  require<shape_error>(x[2] + ph >= ekh && x[3] + pw >= ekw, "conv2d: input ", x.str(), " padded by ", ph, "x", pw,
+                       " in all is smaller than the dilated kernel of weight ", w.str());
+  geo.oh = (x[2] + ph - ekh) / p.stride_h + 1;
+  geo.ow = (x[3] + pw - ekw) / p.stride_w + 1;
   return geo;
 }
 

@@ -32,8 +32,9 @@ struct ConvKey {
 struct ConvKeyHash {
   std::size_t operator()(const ConvKey& k) const noexcept {
     const std::size_t v[] = {k.g.n,          k.g.c,          k.g.h,          k.g.w,          k.g.o,
-                             k.g.kh,         k.g.kw,         k.g.p.stride_h, k.g.p.stride_w, k.g.p.pad_h,
-                             k.g.p.pad_w,    k.g.p.dilation_h, k.g.p.dilation_w, k.g.p.groups,
+                             k.g.kh,         k.g.kw,         k.g.p.stride_h, k.g.p.stride_w, k.g.pad_top,
+                             k.g.pad_left,   k.g.pad_bottom, k.g.pad_right,  k.g.p.dilation_h, k.g.p.dilation_w,
+                             k.g.p.groups,
                              static_cast<std::size_t>(k.pass) * 4 + k.bias * 2 + k.plain};
     std::size_t h = 0;
     for (auto x : v) h ^= std::hash<std::size_t>{}(x) + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
@@ -143,9 +144,10 @@ inline ConvDescs conv_descs(const ops::Conv2dGeometry& g, bool plain) {
   c.dst_any = plain ? c.dst : dnnl::memory::desc(dst, dt::f32, tag::any);
   c.strides = {d(g.p.stride_h), d(g.p.stride_w)};
   c.dilates = {d(g.p.dilation_h - 1), d(g.p.dilation_w - 1)};  // oneDNN counts the gaps, PyTorch the step
-  // Symmetric padding as PyTorch has it: oneDNN's output-size rule floors exactly like PyTorch's.
-  c.pad_l = {d(g.p.pad_h), d(g.p.pad_w)};
-  c.pad_r = c.pad_l;
+  // oneDNN pads each side separately (so TF's asymmetric SAME padding needs no padded copy); its output-size rule
+  // floors exactly like PyTorch's.
+  c.pad_l = {d(g.pad_top), d(g.pad_left)};
+  c.pad_r = {d(g.pad_bottom), d(g.pad_right)};
   return c;
 }
 
