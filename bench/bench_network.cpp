@@ -1,5 +1,5 @@
-// Whole-network timings for issue #3: forward of resnet50 and vgg16 at 224x224 (batch 1 and 8), and the explanation
-// path one Grad-CAM needs (forward keeping only what backward needs from the tap on, then data-only backward from
+// Whole-network timings: forward of resnet50, vgg16 and efficientnet_lite0 at 224x224 (batch 1 and 8), and the
+// explanation path one Grad-CAM needs (forward keeping only what backward needs from the tap on, then data-only backward from
 // the top logit to layer4 / features.29). bench/compare_network_torch.py runs the same beside PyTorch.
 //
 // `bench_network --peak-memory MODEL PASS` (PASS: forward | explain, batch 1) runs one pass instead and prints
@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "inx/models/efficientnet.hpp"
 #include "inx/models/resnet.hpp"
 #include "inx/models/synthetic.hpp"
 #include "inx/models/vgg.hpp"
@@ -36,6 +37,11 @@ template <>
 struct Setup<inx::models::vgg16> {
   static constexpr const char* tap = "features.29";
   static constexpr double gflop = 15.47 * 2;
+};
+template <>
+struct Setup<inx::models::efficientnet_lite0> {
+  static constexpr const char* tap = "_blocks.15";  // the last MBConv block
+  static constexpr double gflop = 0.385 * 2;
 };
 
 Tensor<float> input(std::size_t n) {
@@ -95,6 +101,9 @@ BENCHMARK(BM_forward<inx::models::vgg16>)->Name("forward/vgg16")->Arg(1)->Iterat
 BENCHMARK(BM_forward<inx::models::vgg16>)->Name("forward/vgg16")->Arg(8)->Iterations(4)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_explain<inx::models::resnet50>)->Name("explain/resnet50")->Arg(1)->Iterations(12)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_explain<inx::models::vgg16>)->Name("explain/vgg16")->Arg(1)->Iterations(8)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_forward<inx::models::efficientnet_lite0>)->Name("forward/efficientnet_lite0")->Arg(1)->Iterations(30)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_forward<inx::models::efficientnet_lite0>)->Name("forward/efficientnet_lite0")->Arg(8)->Iterations(10)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_explain<inx::models::efficientnet_lite0>)->Name("explain/efficientnet_lite0")->Arg(1)->Iterations(30)->Unit(benchmark::kMillisecond);
 
 long status_kb(const char* field) {
   std::ifstream f("/proc/self/status");
@@ -129,7 +138,9 @@ int main(int argc, char** argv) {
     if (pass != "forward" && pass != "explain") return std::fprintf(stderr, "pass: forward or explain\n"), 2;
     if (model == "resnet50") return peak_memory<inx::models::resnet50>("resnet50", pass);
     if (model == "vgg16") return peak_memory<inx::models::vgg16>("vgg16", pass);
-    return std::fprintf(stderr, "model: resnet50 or vgg16\n"), 2;
+    if (model == "efficientnet_lite0")
+      return peak_memory<inx::models::efficientnet_lite0>("efficientnet_lite0", pass);
+    return std::fprintf(stderr, "model: resnet50, vgg16 or efficientnet_lite0\n"), 2;
   }
   benchmark::Initialize(&argc, argv);
   benchmark::RunSpecifiedBenchmarks();

@@ -3,7 +3,8 @@
 
 Usage: bench/compare_network_torch.py --inx build/release/bench/bench_network [--threads 2] [--skip-memory]
 
-For each benchmark (forward of resnet50 and vgg16 at 224x224, batch 1 and 8; the explanation path at batch 1) the
+For each benchmark (forward of resnet50, vgg16 and efficientnet_lite0 at 224x224, batch 1 and 8; the explanation
+path at batch 1) the
 inx binary runs that one benchmark, then PyTorch runs the same work right after it, so both see the same machine
 load; both report the median over individual calls with the same thread count (OMP_NUM_THREADS for inx,
 torch.set_num_threads for PyTorch). The explanation path is, for inx, forward keeping only what the data backward
@@ -23,7 +24,7 @@ import subprocess
 import sys
 import time
 
-TAPS = {"resnet50": "layer4", "vgg16": "features.29"}
+TAPS = {"resnet50": "layer4", "vgg16": "features.29", "efficientnet_lite0": "_blocks.15"}
 
 
 def run_inx(binary, name, threads, stat):
@@ -40,7 +41,20 @@ def torch_model(name):
     import torch
     import torchvision
     torch.manual_seed(0)
+    if name == "efficientnet_lite0":  # the reference model the checkpoint belongs to (PyPI efficientnet-lite-pytorch)
+        from efficientnet_lite_pytorch import EfficientNet
+        return EfficientNet.from_name("efficientnet-lite0").eval()
     return getattr(torchvision.models, name)(weights=None).eval()
+
+
+def have_efficientnet():
+    try:
+        import efficientnet_lite_pytorch  # noqa: F401
+        return True
+    except ImportError:
+        print("(efficientnet_lite0 rows skipped: pip install --break-system-packages --no-deps "
+              "efficientnet-lite-pytorch==0.1.0)")
+        return False
 
 
 def torch_explain(model, name, x):
@@ -130,6 +144,11 @@ def main():
     print(f"{'benchmark':<32}{'inx ms':>10}{'torch ms':>10}{'ratio':>8}   ({args.stat}; threads={args.threads})")
     rows = [("forward", name, n) for name, n in [("resnet50", 1), ("resnet50", 8), ("vgg16", 1), ("vgg16", 8)]]
     rows += [("explain", "resnet50", 1), ("explain", "vgg16", 1)]
+    models = ["resnet50", "vgg16"]
+    if have_efficientnet():
+        rows += [("forward", "efficientnet_lite0", 1), ("forward", "efficientnet_lite0", 8),
+                 ("explain", "efficientnet_lite0", 1)]
+        models.append("efficientnet_lite0")
     listed = subprocess.run([args.inx, "--benchmark_list_tests=true"], check=True, capture_output=True,
                             text=True).stdout.split()
     ratios = {}
@@ -147,7 +166,7 @@ def main():
     if args.skip_memory:
         return
     print(f"\n{'peak memory (MiB)':<24}{'side':>6}{'built':>8}{'peak':>8}{'pass':>8}")
-    for name in TAPS:
+    for name in models:
         for what in ("forward", "explain"):
             for side, cmd in (("inx", [args.inx, "--peak-memory", name, what]),
                               ("torch", [sys.executable, os.path.abspath(__file__), "--threads", str(args.threads),
