@@ -169,7 +169,8 @@ struct NoisyPolicy {
 TEST(Explainer, NoiseJoinsNoCluster) {
   ex::Explainer<Net, ex::GuidedGradCam, NoisyPolicy> e(net(), {"features.16"});
   auto x = batch({kSamples[0]});
-  const auto& l = e.explain(x.view())[0].layers[0];
+  const auto recs = e.explain(x.view());
+  const auto& l = recs[0].layers[0];
   ASSERT_GE(l.kept.size(), 6u);
   std::set<std::int64_t> noise;
   for (std::size_t j = 0; j < l.kept.size(); j += 3) noise.insert(l.kept[j]);
