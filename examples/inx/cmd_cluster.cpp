@@ -3,6 +3,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <set>
+#include <vector>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -15,15 +18,34 @@ namespace inx_cli {
 namespace {
 
 struct ClusterOptions {
-  std::string policy = "kmeans", metric = "euclidean", linkage = "average", input, labels_out, json;
+  std::string policy = "kmeans", metric, linkage, input, labels_out, json;  // metric, linkage: "" = not given
   std::int64_t k = 0, min_samples = 5, n_init = 10;
   double eps = 0, threshold = 0.8;
   std::uint64_t seed = 0;
+  std::vector<std::string> given;  // the policy-specific flags on the command line
 };
+
+// Which policy-specific flag each policy uses: a flag the chosen policy cannot use is an error, not silently ignored.
+void check_flags(const ClusterOptions& o) {
+  static const std::map<std::string, std::set<std::string>> uses{
+      {"kmeans", {"--k", "--n-init", "--seed", "--metric"}},
+      {"dbscan", {"--eps", "--min-samples", "--metric"}},
+      {"correlation", {"--k", "--threshold", "--linkage"}},
+      {"ward", {"--k"}},
+      {"paper", {"--k", "--seed"}},
+  };
+  const auto& ok = uses.at(o.policy);
+  for (const auto& f : o.given) {
+    if (ok.contains(f)) continue;
+    std::string list;
+    for (const auto& u : ok) list += (list.empty() ? "" : ", ") + u;
+    throw inx::value_error(inx::detail::msg(f, ": policy ", o.policy, " does not use it (its options: ", list, ")"));
+  }
+}
 
 inx::cluster::Clustering run_policy(const ClusterOptions& o, inx::TensorView<const float> x) {
   namespace cl = inx::cluster;
-  const auto metric = cl::metric_from_name(o.metric);
+  const auto metric = cl::metric_from_name(o.metric.empty() ? "euclidean" : o.metric);
   if (o.policy == "kmeans") {
     inx::require(metric == cl::Metric::euclidean, "--metric: kmeans uses euclidean distances, got ", o.metric);
     return cl::KMeans<>{.k = o.k > 0 ? o.k : 8, .n_init = static_cast<int>(o.n_init), .seed = o.seed}.fit(x);
@@ -33,7 +55,9 @@ inx::cluster::Clustering run_policy(const ClusterOptions& o, inx::TensorView<con
     return cl::with_metric(metric, [&](auto d) { return cl::DBSCAN<decltype(d)>{o.eps, o.min_samples}.fit(x); });
   }
   if (o.policy == "correlation")
-    return cl::CorrelationMerge{.threshold = o.threshold, .k = o.k, .linkage = cl::linkage_from_name(o.linkage)}.fit(x);
+    return cl::CorrelationMerge{.threshold = o.threshold, .k = o.k,
+                                .linkage = cl::linkage_from_name(o.linkage.empty() ? "average" : o.linkage)}
+        .fit(x);
   if (o.policy == "ward") return cl::Ward{o.k > 0 ? o.k : 2}.fit(x);
   if (o.policy == "paper") {
     cl::PaperPreset p{.seed = o.seed};
@@ -44,6 +68,7 @@ inx::cluster::Clustering run_policy(const ClusterOptions& o, inx::TensorView<con
 }
 
 void run(const ClusterOptions& o) {
+  check_flags(o);
   const auto x = inx::io::load_npy<float>(o.input);
   inx::require<inx::shape_error>(x.rank() == 2, "input ", o.input, ": expected a 2-D matrix (rows x features), got shape ",
                                  x.shape().str());
@@ -85,16 +110,20 @@ void add_cluster(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--threshold", o->threshold, "correlation: merge while correlation >= threshold")
       ->capture_default_str();
-  cmd->add_option("--linkage", o->linkage, "correlation: single | average | complete")->capture_default_str();
-  cmd->add_option("--metric", o->metric, "dbscan: euclidean | cosine | correlation")
-      ->check(CLI::IsMember({"euclidean", "cosine", "correlation"}))
-      ->capture_default_str();
+  cmd->add_option("--linkage", o->linkage, "correlation: single | average | complete (default average)");
+  cmd->add_option("--metric", o->metric, "dbscan: euclidean | cosine | correlation (default euclidean; kmeans: "
+                                         "euclidean only)")
+      ->check(CLI::IsMember({"euclidean", "cosine", "correlation"}));
   cmd->add_option("--n-init", o->n_init, "kmeans: restarts")->capture_default_str();
   cmd->add_option("--seed", o->seed, "random seed (kmeans, paper)")->capture_default_str();
   cmd->add_option("--input", o->input, "n x d float32 .npy")->required();
   cmd->add_option("--labels-out", o->labels_out, "write the int64 labels (noise -1) to this .npy");
   cmd->add_option("--json", o->json, "write {labels, n_clusters, policy, score} to this JSON file");
-  cmd->callback([o] { run(*o); });
+  cmd->callback([o, cmd] {
+    for (const char* f : {"--k", "--eps", "--min-samples", "--threshold", "--linkage", "--metric", "--n-init", "--seed"})
+      if (cmd->count(f) > 0) o->given.emplace_back(f);
+    run(*o);
+  });
 }
 
 }  // namespace inx_cli
