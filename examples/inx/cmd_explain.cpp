@@ -113,11 +113,7 @@ Loaded load(const std::string& path, const inx::models::Preprocess& pre) {
   l.picture = inx::models::preprocess(img.view(), plain, path);
   l.input = l.picture.clone();
   l.picture.reshape_inplace({pre.channels, pre.crop, pre.crop});
-  if (pre.normalise) {
-    const std::size_t hw = pre.crop * pre.crop;
-    for (std::size_t k = 0; k < pre.channels; ++k)
-      for (std::size_t i = 0; i < hw; ++i) l.input.data()[k * hw + i] = (l.input.data()[k * hw + i] - pre.mean[k]) / pre.std[k];
-  }
+  if (pre.normalise) inx::models::normalise(l.input.view(), pre);  // the same steps as preprocess() with it on
   return l;
 }
 

@@ -17,31 +17,46 @@ INX_BEGIN_NAMESPACE
 namespace cluster {
 
 namespace detail {
+// Labels as cluster ids 0..k-1 (noise, -1, is one more cluster, as in scikit-learn) with each cluster's size, and the
+// silhouette of row i from its sums of distances to every cluster.
+struct SilhouetteClusters {
+  std::vector<std::int64_t> ids;
+  std::vector<double> count;
+
+  SilhouetteClusters(std::span<const std::int64_t> labels, std::size_t n) : ids(labels.begin(), labels.end()) {
+    require<shape_error>(labels.size() == n, "silhouette: expected ", n, " labels, got ", labels.size());
+    const std::int64_t k = canonical_labels(ids) + (std::find(ids.begin(), ids.end(), -1) != ids.end() ? 1 : 0);
+    for (auto& l : ids)
+      if (l < 0) l = k - 1;
+    require<value_error>(k >= 2 && static_cast<std::size_t>(k) <= n - 1,
+                         "silhouette: expected 2 <= number of labels <= ", "n - 1 = ", n - 1, ", got ", k);
+    count.assign(static_cast<std::size_t>(k), 0.0);
+    for (auto l : ids) count[static_cast<std::size_t>(l)] += 1;
+  }
+  std::size_t k() const noexcept { return count.size(); }
+  std::size_t of(std::size_t i) const noexcept { return static_cast<std::size_t>(ids[i]); }
+
+  double row(std::size_t i, const double* sums) const {
+    const auto own = of(i);
+    if (count[own] <= 1) return 0.0;  // singleton
+    const double a = sums[own] / (count[own] - 1);
+    double b = std::numeric_limits<double>::infinity();
+    for (std::size_t c = 0; c < k(); ++c)
+      if (c != own) b = std::min(b, sums[c] / count[c]);
+    const double m = std::max(a, b);
+    return m > 0 ? (b - a) / m : 0.0;
+  }
+};
+
 // Per-row sums of distances to each cluster, from distance blocks, then the silhouette per row.
 template <DistancePolicy Distance>
 std::vector<double> silhouette_samples_impl(TensorView<const float> x, std::span<const std::int64_t> labels) {
   const std::size_t n = x.dim(0), d = x.dim(1);
-  require<shape_error>(labels.size() == n, "silhouette: expected ", n, " labels, got ", labels.size());
-  std::vector<std::int64_t> ids(labels.begin(), labels.end());
-  const std::int64_t k = canonical_labels(ids) + (std::find(ids.begin(), ids.end(), -1) != ids.end() ? 1 : 0);
-  for (auto& l : ids)
-    if (l < 0) l = k - 1;  // noise is one more cluster, as in scikit-learn
-  require<value_error>(k >= 2 && static_cast<std::size_t>(k) <= n - 1, "silhouette: expected 2 <= number of labels <= ",
-                       "n - 1 = ", n - 1, ", got ", k);
-  const auto kk = static_cast<std::size_t>(k);
-  std::vector<double> count(kk, 0.0);
-  for (auto l : ids) count[static_cast<std::size_t>(l)] += 1;
+  const SilhouetteClusters cl(labels, n);
+  const std::size_t kk = cl.k();
+  const auto& ids = cl.ids;
   std::vector<double> s(n, 0.0);
-  auto finish = [&](std::size_t i, const double* sums) {
-    const auto own = static_cast<std::size_t>(ids[i]);
-    if (count[own] <= 1) return;  // singleton: 0
-    const double a = sums[own] / (count[own] - 1);
-    double b = std::numeric_limits<double>::infinity();
-    for (std::size_t c = 0; c < kk; ++c)
-      if (c != own) b = std::min(b, sums[c] / count[c]);
-    const double m = std::max(a, b);
-    s[i] = m > 0 ? (b - a) / m : 0.0;
-  };
+  auto finish = [&](std::size_t i, const double* sums) { s[i] = cl.row(i, sums); };
   if (d <= 8 && std::is_same_v<Distance, Euclidean>) {
     // Low-dimensional rows (an embedding): direct distances in double are cheaper than a GEMM and exact.
 #pragma omp parallel if (n * n >= (std::size_t(1) << 21))
@@ -96,28 +111,14 @@ inline double silhouette_score(TensorView<const float> x, std::span<const std::i
 inline double silhouette_score_from_distances(std::span<const double> dist, std::span<const std::int64_t> labels) {
   const std::size_t n = labels.size();
   require<shape_error>(dist.size() == n * n, "silhouette: expected ", n, " x ", n, " distances, got ", dist.size());
-  std::vector<std::int64_t> ids(labels.begin(), labels.end());
-  const std::int64_t k = canonical_labels(ids) + (std::find(ids.begin(), ids.end(), -1) != ids.end() ? 1 : 0);
-  for (auto& l : ids)
-    if (l < 0) l = k - 1;
-  require<value_error>(k >= 2 && static_cast<std::size_t>(k) <= n - 1, "silhouette: expected 2 <= number of labels <= ",
-                       "n - 1 = ", n - 1, ", got ", k);
-  const auto kk = static_cast<std::size_t>(k);
-  std::vector<double> count(kk, 0.0), sums(kk);
-  for (auto l : ids) count[static_cast<std::size_t>(l)] += 1;
+  const detail::SilhouetteClusters cl(labels, n);
+  std::vector<double> sums(cl.k());
   double total = 0;
   for (std::size_t i = 0; i < n; ++i) {
     std::fill(sums.begin(), sums.end(), 0.0);
     const double* r = dist.data() + i * n;
-    for (std::size_t j = 0; j < n; ++j) sums[static_cast<std::size_t>(ids[j])] += r[j];
-    const auto own = static_cast<std::size_t>(ids[i]);
-    if (count[own] <= 1) continue;
-    const double a = sums[own] / (count[own] - 1);
-    double b = std::numeric_limits<double>::infinity();
-    for (std::size_t c = 0; c < kk; ++c)
-      if (c != own) b = std::min(b, sums[c] / count[c]);
-    const double m = std::max(a, b);
-    total += m > 0 ? (b - a) / m : 0.0;
+    for (std::size_t j = 0; j < n; ++j) sums[cl.of(j)] += r[j];
+    total += cl.row(i, sums.data());
   }
   return total / double(n);
 }

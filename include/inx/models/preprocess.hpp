@@ -66,6 +66,17 @@ inline Tensor<float> centre_crop(TensorView<const float> chw, std::size_t crop) 
   return out;
 }
 
+// (v - mean[k]) / std[k] on every channel k of a (C, H, W) or (1, C, H, W) image, in place.
+inline void normalise(TensorView<float> img, const Preprocess& p) {
+  require<shape_error>(img.rank() == 3 || (img.rank() == 4 && img.dim(0) == 1), "normalise: expected a (C, H, W) or ",
+                       "(1, C, H, W) image, got ", img.shape().str());
+  const std::size_t c = img.dim(img.rank() - 3), hw = img.dim(img.rank() - 2) * img.dim(img.rank() - 1);
+  require<shape_error>(c == p.channels && img.size() == c * hw, "normalise: expected a (", p.channels,
+                       ", H, W) image, got ", img.shape().str());
+  for (std::size_t k = 0; k < c; ++k)
+    for (float* v = img.data() + k * hw; v != img.data() + (k + 1) * hw; ++v) *v = (*v - p.mean[k]) / p.std[k];
+}
+
 // A (C, H, W) image in [0, 1] -> the model's (1, C, crop, crop) input. `what` names the image in messages.
 // RGBA loses its alpha; an image whose channel count does not fit, or smaller than p.min_side, is a shape_error.
 inline Tensor<float> preprocess(TensorView<const float> chw, const Preprocess& p, std::string_view what) {
@@ -83,9 +94,7 @@ inline Tensor<float> preprocess(TensorView<const float> chw, const Preprocess& p
   // Without a shorter-side size the image is resized to crop x crop (the identity when it already is that size).
   Tensor<float> img = p.resize ? centre_crop(resize_shorter(rgb, p.resize).view(), p.crop)
                                : io::resize_bilinear(rgb, p.crop, p.crop, /*antialias=*/true);
-  if (p.normalise)
-    for (std::size_t k = 0; k < p.channels; ++k)
-      for (float& v : img[k].span()) v = (v - p.mean[k]) / p.std[k];
+  if (p.normalise) normalise(img.view(), p);
   img.reshape_inplace({1, p.channels, p.crop, p.crop});
   return img;
 }

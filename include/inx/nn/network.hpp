@@ -59,11 +59,10 @@ class Network {
     std::vector<std::pair<std::string, Shape>> all, out;
     pass.trace_into(&all);
     (void)root_.forward(copy_of(x), pass, "");
-    for (std::size_t i = 0; i < all.size(); ++i) {
-      bool later = false;
-      for (std::size_t j = i + 1; j < all.size() && !later; ++j) later = all[j].first == all[i].first;
-      if (!later) out.push_back(std::move(all[i]));
-    }
+    std::map<std::string, std::size_t> last;
+    for (std::size_t i = 0; i < all.size(); ++i) last[all[i].first] = i;
+    for (std::size_t i = 0; i < all.size(); ++i)
+      if (last[all[i].first] == i) out.push_back(std::move(all[i]));
     return out;
   }
 
