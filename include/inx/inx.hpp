@@ -33,3 +33,4 @@
 #include "inx/render/overlay.hpp"
 #include "inx/render/reveal.hpp"
 #include "inx/render/sheet.hpp"
+#include "inx/metrics/metrics.hpp"

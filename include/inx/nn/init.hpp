@@ -90,10 +90,10 @@ inline std::string_view module_of(std::string_view name) {
 }
 }  // namespace detail
 
-// Sets every persistent tensor of `net` (anything with visit(v), e.g. nn::Network) from `seed` with `policy`.
-// Tensors are visited in the model's fixed order, so the same seed always gives the same values.
-template <class Net, InitPolicy P = TorchDefaultInit>
-void initialize(Net& net, std::uint64_t seed, const P& policy = {}) {
+namespace detail {
+// Sets the persistent tensors of `net` for which keep(module name) holds, in the model's fixed order.
+template <class Net, InitPolicy P, class Keep>
+void initialize_where(Net& net, std::uint64_t seed, const P& policy, Keep&& keep) {
   InitRng rng(seed);
   std::string last_module;
   std::size_t last_fan_in = 0;
@@ -102,6 +102,7 @@ void initialize(Net& net, std::uint64_t seed, const P& policy = {}) {
     using K = ParamInfo::Kind;
     const Shape& s = value.shape();
     const std::string_view module = detail::module_of(name);
+    if (!keep(module)) return;
     ParamInfo info{name, s, role, K::other, 0};
     if (detail::ends_with(name, "weight") && s.rank() >= 2) {
       std::size_t fan_in = 1;
@@ -126,6 +127,34 @@ void initialize(Net& net, std::uint64_t seed, const P& policy = {}) {
     policy(info, std::span<float>(host), rng);
     D::copy_from_host(value.data(), host.data(), value.bytes());
   });
+}
+}  // namespace detail
+
+// Sets every persistent tensor of `net` (anything with visit(v), e.g. nn::Network) from `seed` with `policy`.
+// Tensors are visited in the model's fixed order, so the same seed always gives the same values.
+template <class Net, InitPolicy P = TorchDefaultInit>
+void initialize(Net& net, std::uint64_t seed, const P& policy = {}) {
+  detail::initialize_where(net, seed, policy, [](std::string_view) { return true; });
+}
+
+// Re-initialises one module's tensors (its weight, bias and running statistics), as PyTorch's
+// module.reset_parameters() does after torch.manual_seed(seed); the rest of the network is left as it is.
+template <class Net, InitPolicy P = TorchDefaultInit>
+void initialize_module(Net& net, std::string_view module, std::uint64_t seed, const P& policy = {}) {
+  detail::initialize_where(net, seed, policy, [&](std::string_view m) { return m == module; });
+}
+
+// The modules that own parameters (a weight or bias: convolutions, linear layers, batch norms), in the model's
+// order, by PyTorch name: the layers a cascading randomisation walks through.
+template <class Net>
+std::vector<std::string> parametrised_modules(Net& net) {
+  std::vector<std::string> out;
+  net.visit([&]<Device D>(std::string_view name, Tensor<float, D>&, Tensor<float, D>*, TensorRole) {
+    if (!detail::ends_with(name, "weight") && !detail::ends_with(name, "bias")) return;
+    const std::string module(detail::module_of(name));
+    if (out.empty() || out.back() != module) out.push_back(module);
+  });
+  return out;
 }
 
 }  // namespace nn
