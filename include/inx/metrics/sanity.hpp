@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <string>
 #include <utility>
@@ -30,11 +31,25 @@ struct SanityStep {
   std::vector<double> ssim;
 };
 
-// Similarity of a recomputed map with the original, as the sanity check measures it.
+// The original map as the check compares it: the ranks of |m| / max |m| and the min-max-normalised map.
+struct SanityReference {
+  Ranks ranks;
+  Tensor<float> scaled;
+};
+
+inline SanityReference sanity_reference(TensorView<const float> original) {
+  return {ranks_of(abs_max_normalised(original).view()), minmax_normalised(original)};
+}
+
+// (Spearman, SSIM) of a recomputed map against the original.
+inline std::pair<double, double> sanity_similarity(const SanityReference& original, TensorView<const float> now) {
+  const auto r = ranks_of(abs_max_normalised(now).view());
+  const auto d = minmax_normalised(now);
+  return {spearman(original.ranks, r), ssim(original.scaled.view(), d.view())};
+}
+
 inline std::pair<double, double> sanity_similarity(TensorView<const float> original, TensorView<const float> now) {
-  const auto a = abs_max_normalised(original), b = abs_max_normalised(now);
-  const auto c = minmax_normalised(original), d = minmax_normalised(now);
-  return {spearman(a.view(), b.view()), ssim(c.view(), d.view())};
+  return sanity_similarity(sanity_reference(original), now);
 }
 
 // maps_of(net) returns the maps to check (any number, the same each call; each at least 7 x 7) computed with the
@@ -44,7 +59,8 @@ template <class Net, class MapsOf>
 std::vector<SanityStep> cascading_randomisation(Net& net, MapsOf&& maps_of, std::uint64_t seed,
                                                 std::size_t max_steps = 0,
                                                 const std::function<void(std::size_t, std::size_t)>& on_step = {}) {
-  const std::vector<Tensor<float>> original = maps_of(net);
+  std::vector<SanityReference> original;
+  for (const auto& m : maps_of(net)) original.push_back(sanity_reference(m.view()));
   auto modules = nn::parametrised_modules(net);
   require<value_error>(!modules.empty(), "sanity: the network has no parametrised module to randomise");
   std::reverse(modules.begin(), modules.end());
@@ -65,11 +81,21 @@ std::vector<SanityStep> cascading_randomisation(Net& net, MapsOf&& maps_of, std:
                          original.size());
     SanityStep st;
     st.module = modules[s];
-    for (std::size_t i = 0; i < now.size(); ++i) {
-      const auto [rho, ss] = sanity_similarity(original[i].view(), now[i].view());
-      st.spearman.push_back(rho);
-      st.ssim.push_back(ss);
+    st.spearman.resize(now.size());
+    st.ssim.resize(now.size());
+    std::exception_ptr failure;
+#pragma omp parallel for schedule(dynamic, 1) if (now.size() > 1)
+    for (std::int64_t i = 0; i < std::int64_t(now.size()); ++i) {
+      try {
+        const auto [rho, ss] = sanity_similarity(original[std::size_t(i)], now[std::size_t(i)].view());
+        st.spearman[std::size_t(i)] = rho;
+        st.ssim[std::size_t(i)] = ss;
+      } catch (...) {
+#pragma omp critical(inx_sanity_failure)
+        if (!failure) failure = std::current_exception();
+      }
     }
+    if (failure) std::rethrow_exception(failure);
     steps.push_back(std::move(st));
   }
   return steps;
