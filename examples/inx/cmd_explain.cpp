@@ -3,8 +3,6 @@
 // ranked cluster and layer, the classic map of each layer, a contact sheet, and optionally .npy maps and reveal
 // masks. Everything is written into a staging folder first and moved into place at the end, so a failed run leaves
 // nothing behind. With no flags it explains a bundled Fashion-MNIST image with the default model.
-#include <unistd.h>
-
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -29,7 +27,9 @@
 #include "inx/render/explanation.hpp"
 #include "inx/render/html.hpp"
 #include "inx/render/reveal.hpp"
+#include "policies.hpp"
 #include "progress.hpp"
+#include "staging.hpp"
 
 namespace inx_cli {
 namespace {
@@ -47,18 +47,6 @@ struct ExplainOptions {
   bool npy = false, reveal = false, html = true, synthetic = false, quiet = false;
 };
 
-inx::cluster::AnyPolicy policy_from_name(const std::string& name, std::uint64_t seed) {
-  namespace cl = inx::cluster;
-  if (name == "paper") return cl::PaperPreset{.seed = seed};
-  // One k-means++ start per k, as scikit-learn's n_init="auto" does with k-means++: the silhouette over k = 3..8
-  // already compares six partitions.
-  if (name == "kmeans") return cl::AutoK<cl::KMeans<>>{.base = {.n_init = 1, .seed = seed}};
-  if (name == "dbscan") return cl::AutoDBSCAN<cl::Cosine>{};
-  if (name == "correlation") return cl::CorrelationMerge{};
-  if (name == "ward") return cl::AutoK<cl::Ward>{};
-  throw inx::value_error("--cluster: expected paper, kmeans, dbscan, correlation or ward, got '" + name + "'");
-}
-
 // A name for a file from an image path: its stem with anything but [A-Za-z0-9_-] replaced.
 std::string safe_stem(const std::string& path) {
   std::string s = fs::path(path).stem().string();
@@ -66,39 +54,6 @@ std::string safe_stem(const std::string& path) {
     if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_')) c = '_';
   return s.empty() ? "image" : s.substr(0, 60);
 }
-
-// The output folder's staging area: created next to the outputs, removed unless commit() moved its contents in.
-class Staging {
- public:
-  explicit Staging(const fs::path& out) : out_(out) {
-    std::error_code ec;
-    fs::create_directories(out_, ec);
-    inx::require<inx::io_error>(!ec && fs::is_directory(out_), "--out ", out_.string(),
-                                ": cannot create the folder (", ec ? ec.message() : "not a folder", ")");
-    dir_ = out_ / (".inx-staging-" + std::to_string(::getpid()));
-    fs::create_directory(dir_, ec);
-    inx::require<inx::io_error>(!ec, "--out ", out_.string(), ": cannot write into the folder (", ec.message(), ")");
-  }
-  ~Staging() {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  const fs::path& dir() const noexcept { return dir_; }
-  // Moves every entry of the staging folder over the output folder's (replacing earlier runs' files of that name).
-  void commit() {
-    for (const auto& e : fs::directory_iterator(dir_)) {
-      const auto dest = out_ / e.path().filename();
-      std::error_code ec;
-      fs::remove_all(dest, ec);
-      fs::rename(e.path(), dest, ec);
-      inx::require<inx::io_error>(!ec, "--out ", out_.string(), ": cannot move ", e.path().filename().string(),
-                                  " into place (", ec.message(), ")");
-    }
-  }
-
- private:
-  fs::path out_, dir_;
-};
 
 struct Loaded {
   inx::Tensor<float> input;    // (1, C, H, W) as the network takes it

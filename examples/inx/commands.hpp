@@ -11,4 +11,5 @@ void add_cluster(CLI::App& app);
 void add_classify(CLI::App& app);
 void add_layers(CLI::App& app);
 void add_explain(CLI::App& app);
+void add_evaluate(CLI::App& app);
 }  // namespace inx_cli

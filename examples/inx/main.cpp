@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   inx_cli::add_classify(app);
   inx_cli::add_layers(app);
   inx_cli::add_explain(app);
+  inx_cli::add_evaluate(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

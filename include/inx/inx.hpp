@@ -34,3 +34,4 @@
 #include "inx/render/reveal.hpp"
 #include "inx/render/sheet.hpp"
 #include "inx/metrics/metrics.hpp"
+#include "inx/render/plot.hpp"
