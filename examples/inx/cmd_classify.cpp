@@ -17,6 +17,7 @@
 
 #include "commands.hpp"
 #include "common.hpp"
+#include "zoo.hpp"
 #include "inx/io/image.hpp"
 #include "inx/io/npy.hpp"
 #include "inx/io/tensors.hpp"
@@ -104,11 +105,12 @@ void run(const ClassifyOptions& o) {
                                  "--maps-out: expected exactly one --image, got ", o.images.size());
   std::vector<Result> results;
   inx::Tensor<float> maps;
-  inx::models::with_model(o.model, [&]<class M>() {
-    auto net = std::make_unique<inx::nn::Network<M>>();
+  {
+    auto net = make_network(o.model);
     load_weights(*net, o.model, o.weights, o.synthetic);
     for (const auto& image : o.images) results.push_back(classify(*net, image, info, o.top, o.maps, &maps));
-  });
+  }
+
   if (!o.maps_out.empty()) inx::io::save_npy(o.maps_out, maps.view());
   for (const auto& r : results) {
     std::printf("%s\n", r.image.c_str());

@@ -19,6 +19,7 @@
 
 #include "commands.hpp"
 #include "common.hpp"
+#include "zoo.hpp"
 #include "inx/core/config.hpp"
 #include "inx/explain/any_weighting.hpp"
 #include "inx/explain/explainer.hpp"
@@ -197,9 +198,9 @@ void run(const EvaluateOptions& o) {
     return cols.size();
   };
 
-  inx::models::with_model(o.model, [&]<class M>() {
-    using Net = inx::nn::Network<M>;
-    auto net = std::make_unique<Net>();
+  {
+    using Net = AnyNetwork;
+    auto net = make_network(o.model);
     load_weights(*net, o.model, o.weights, o.synthetic);
     using Ex = inx::explain::Explainer<Net, inx::explain::AnyWeighting, inx::cluster::AnyPolicy>;
     std::vector<std::unique_ptr<Ex>> explainers;
@@ -332,7 +333,8 @@ void run(const EvaluateOptions& o) {
       progress.advance(nb);
     }
     forwards = probe.forwards();
-  });
+  }
+
 
   // The table.
   std::vector<std::vector<mt::Summary>> summary(cols.size(), std::vector<mt::Summary>(n_rows));

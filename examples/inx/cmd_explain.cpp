@@ -14,6 +14,7 @@
 
 #include "commands.hpp"
 #include "common.hpp"
+#include "zoo.hpp"
 #include "inx/cluster/any.hpp"
 #include "inx/cluster/auto.hpp"
 #include "inx/cluster/cluster.hpp"
@@ -141,10 +142,10 @@ void run(const ExplainOptions& o) {
   std::vector<inx::explain::ImageRecord> records;
   inx::explain::Timings timings;
   double t_render = 0;
-  inx::models::with_model(o.model, [&]<class M>() {
-    auto net = std::make_unique<inx::nn::Network<M>>();
+  {
+    auto net = make_network(o.model);
     load_weights(*net, o.model, o.weights, o.synthetic);
-    inx::explain::Explainer<inx::nn::Network<M>, inx::explain::AnyWeighting, inx::cluster::AnyPolicy> explainer(
+    inx::explain::Explainer<AnyNetwork, inx::explain::AnyWeighting, inx::cluster::AnyPolicy> explainer(
         *net, layers, weighting, policy, clusters);
     Progress progress(images.size(), o.quiet);
     const auto& pre = info.preprocess;
@@ -180,7 +181,8 @@ void run(const ExplainOptions& o) {
       progress.advance(nb);
     }
     timings = explainer.timings();
-  });
+  }
+
 
   const inx::explain::ReportInfo ri{o.model, o.method, clusters ? o.cluster : ""};
   inx::explain::write_report(staging.dir() / "report.json", ri, records);

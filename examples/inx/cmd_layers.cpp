@@ -8,6 +8,7 @@
 
 #include "commands.hpp"
 #include "common.hpp"
+#include "zoo.hpp"
 #include "inx/nn/network.hpp"
 
 namespace inx_cli {
@@ -31,8 +32,8 @@ void run(const LayersOptions& o) {
   }
   const auto defaults = inx::models::split_list(info.default_layers);
   const std::set<std::string> is_default(defaults.begin(), defaults.end());
-  inx::models::with_model(o.model, [&]<class M>() {
-    auto net = std::make_unique<inx::nn::Network<M>>();
+  {
+    auto net = make_network(o.model);
     auto x = inx::Tensor<float>::zeros({1, info.preprocess.channels, h, w});
     std::vector<std::pair<std::string, inx::Shape>> trace;
     try {
@@ -50,7 +51,8 @@ void run(const LayersOptions& o) {
       std::printf("%c %-28s %-18s%s\n", is_default.contains(name) ? '*' : ' ', name.c_str(), s.c_str(),
                   shape.rank() == 4 ? "" : "  (not a feature map)");
     }
-  });
+  }
+
 }
 
 }  // namespace

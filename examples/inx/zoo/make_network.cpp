@@ -1,0 +1,19 @@
+// make_network: a zoo model by name.
+#include "../zoo.hpp"
+#include "inx/models/registry.hpp"
+
+namespace inx_cli {
+
+std::unique_ptr<AnyNetwork> make_network(std::string_view model) {
+  (void)inx::models::model_info(model);  // the error for an unknown name, listing the valid ones
+  if (model == "fmnist") return zoo::fmnist();
+  if (model == "vgg16") return zoo::vgg16();
+  if (model == "vgg16_bn") return zoo::vgg16_bn();
+  if (model == "resnet18") return zoo::resnet18();
+  if (model == "resnet50") return zoo::resnet50();
+  if (model == "efficientnet_lite0") return zoo::efficientnet_lite0();
+  if (model == "mobilenet_v2") return zoo::mobilenet_v2();
+  throw inx::value_error(inx::detail::msg("--model: '", model, "' has no network in this program"));
+}
+
+}  // namespace inx_cli
