@@ -83,8 +83,10 @@ inline Tensor<float> line_chart(std::span<const Panel> panels, std::string_view 
   const std::size_t n_series = panels[0].series.size();
   for (const auto& p : panels) {
     require<value_error>(p.series.size() == n_series, "line_chart: every panel needs the same series");
-    for (const auto& s : p.series)
+    for (const auto& s : p.series) {
       require<value_error>(s.y.size() >= 2, "line_chart: series '", s.label, "' needs at least two values");
+      for (double v : s.y) require<value_error>(std::isfinite(v), "line_chart: series '", s.label, "' holds NaN or Inf");
+    }
   }
   const std::ptrdiff_t line = std::ptrdiff_t(text_height()), margin = 16, left = 54, top = line + 14,
                        bottom = 2 * line + 16, gap = 28, pw = std::ptrdiff_t(plot_w), ph = std::ptrdiff_t(plot_h);
