@@ -38,12 +38,14 @@ std::vector<std::pair<std::string, Shape>> state_shapes(Layer& layer) {
 }
 
 // Copies every tensor of `dict` into `layer`. `source` names where the tensors came from (a file) in messages.
+// Everything is checked before anything is copied — a missing tensor, a wrong shape, NaN or Inf, a tensor the model
+// does not have — so a failed load leaves the layer as it was.
 template <Device D, class Layer>
 void load_state_dict(Layer& layer, const StateDict& dict, std::string_view source) {
   std::set<std::string> used;
   std::string missing;
   std::size_t n_missing = 0;
-  auto v = [&](std::string_view name, Tensor<float, D>& value, Tensor<float, D>*, TensorRole) {
+  auto check = [&](std::string_view name, Tensor<float, D>& value, Tensor<float, D>*, TensorRole) {
     const std::string key(name);
     auto it = dict.find(key);
     if (it == dict.end()) {
@@ -55,10 +57,9 @@ void load_state_dict(Layer& layer, const StateDict& dict, std::string_view sourc
                          src.shape().str(), " but the model expects ", value.shape().str());
     for (float f : src.span())
       require<value_error>(std::isfinite(f), "weights ", source, ": tensor '", key, "' contains NaN or Inf");
-    D::copy_from_host(value.data(), src.data(), src.bytes());
     used.insert(key);
   };
-  layer.visit(v, "");
+  layer.visit(check, "");
   require<value_error>(n_missing == 0, "weights ", source, ": ", n_missing, " tensor(s) the model needs are missing: ",
                        missing, n_missing > 3 ? ", ..." : "", " (weights of another architecture?)");
   for (const auto& [key, t] : dict) {
@@ -66,6 +67,11 @@ void load_state_dict(Layer& layer, const StateDict& dict, std::string_view sourc
     throw value_error(inx::detail::msg("weights ", source, ": unexpected tensor '", key, "' ", t.shape().str(),
                                   " that the model does not have (weights of another architecture?)"));
   }
+  auto copy = [&](std::string_view name, Tensor<float, D>& value, Tensor<float, D>*, TensorRole) {
+    const auto& src = dict.at(std::string(name));
+    D::copy_from_host(value.data(), src.data(), src.bytes());
+  };
+  layer.visit(copy, "");
 }
 
 // A host copy of every persistent tensor of `layer`, ready for io::save_npz.
