@@ -3,8 +3,8 @@
 their decoded pixels, bilinear resizes computed by PyTorch, and a corpus of broken files that every inx reader
 must reject with inx::io_error. Deterministic; rerun with /usr/bin/python3 tools/make_io_fixtures.py.
 
---verify DIR checks files that inx wrote (the io tests call this when Python is present): DIR/*.npy and DIR/*.npz
-must load in NumPy and hold the values of `pattern` below.
+--verify DIR checks the files that inx wrote (tests/io/test_npz.cpp calls this when Python is present): exactly the
+expected .npy and .npz files and keys, each loading in NumPy with the values of `pattern` below (see verify()).
 """
 import gzip
 import io
@@ -367,25 +367,45 @@ def make_broken():
 
 
 def verify(folder):
-    """Checks what inx wrote: every .npy/.npz there must load in NumPy and hold pattern(code, shape) values."""
+    """Checks what inx wrote (tests/io/test_npz.cpp NumpyLoadsWhatInxWrites): exactly one .npy per dtype and shape,
+    layer.0.<code>_<shape>.npy, and stored.npz / deflated.npz holding exactly those keys with the right compression;
+    every array must load in NumPy and hold pattern(code, shape). A missing or extra file or key fails."""
+    keys = {f"layer.0.{code}_{sname}" for code in DTYPES for sname in SHAPES}
+    want_files = {k + ".npy" for k in keys} | {"stored.npz", "deflated.npz"}
+    have_files = {n for n in os.listdir(folder) if n.endswith((".npy", ".npz"))}
     ok = True
-    for name in sorted(os.listdir(folder)):
+    for n in sorted(want_files - have_files):
+        print(f"MISSING {n}")
+        ok = False
+    for n in sorted(have_files - want_files):
+        print(f"UNEXPECTED {n}")
+        ok = False
+    for name in sorted(have_files & want_files):
         path = os.path.join(folder, name)
         if name.endswith(".npy"):
             got = {name[:-4]: np.load(path)}
-        elif name.endswith(".npz"):
+        else:
+            with zipfile.ZipFile(path) as zf:
+                method = zipfile.ZIP_STORED if name == "stored.npz" else zipfile.ZIP_DEFLATED
+                wrong = [i.filename for i in zf.infolist() if i.compress_type != method]
+                if wrong:
+                    print(f"MISMATCH {name}: members {wrong} not compressed with method {method}")
+                    ok = False
             with np.load(path) as z:
                 got = {k: z[k] for k in z.files}
-        else:
-            continue
+            if set(got) != keys:
+                print(f"MISMATCH {name}: keys missing {sorted(keys - set(got))}, unexpected {sorted(set(got) - keys)}")
+                ok = False
         for key, arr in got.items():
+            if key not in keys:
+                continue
             stem, sname = key.rsplit("_", 1)
             code = stem.split(".")[-1]
             want = pattern(code, SHAPES[sname])
             if arr.dtype != want.dtype or arr.shape != want.shape or not np.array_equal(arr, want):
                 print(f"MISMATCH {name}:{key}: {arr.dtype}{arr.shape} vs {want.dtype}{want.shape}")
                 ok = False
-    print("verified" if ok else "FAILED")
+    print(f"verified {len(have_files)} files" if ok else "FAILED")
     return 0 if ok else 1
 
 
