@@ -10,7 +10,8 @@ load; both report the median over individual calls with the same thread count (O
 torch.set_num_threads for PyTorch). The explanation path is, for inx, forward keeping only what the data backward
 needs plus data-only backward from the top logit to the tap (layer4 / features.29); for PyTorch, what Grad-CAM
 tools run: forward with a hook keeping the tap's output, then logits[0, top].backward() (weights require grad, as
-in a model loaded for use). Peak memory: each side in a fresh process builds the network, then runs one pass of
+in a model loaded for use) — and, in a second row labelled "same work", PyTorch doing what inx does: parameters
+not requiring grad, torch.autograd.grad of the top logit with respect to the tap's output only. Peak memory: each side in a fresh process builds the network, then runs one pass of
 batch 1; reported are the resident size once built and the peak during the pass (VmHWM after resetting it through
 /proc/self/clear_refs), and their difference, the pass's own memory.
 Prints one row per benchmark with both times and the ratio inx / PyTorch (--stat min on a busy machine).
@@ -74,14 +75,37 @@ def torch_explain(model, name, x):
     return store["a"].grad
 
 
+def torch_explain_data(model, name, x):
+    """The same work as inx's explanation path: data gradients only, down to the tap."""
+    import torch
+    store = {}
+    module = dict(model.named_modules())[TAPS[name]]
+
+    def hook(m, inputs, output):  # the graph starts at the tap: nothing below it is recorded
+        store["a"] = output.detach().requires_grad_()
+        return store["a"]
+
+    h = module.register_forward_hook(hook)
+    logits = model(x)
+    h.remove()
+    grad, = torch.autograd.grad(logits[0, int(logits[0].argmax())], store["a"])
+    return grad
+
+
 def time_torch(name, what, n, iters, stat):
     import torch
     model = torch_model(name)
+    if what == "explain_data":
+        for p in model.parameters():
+            p.requires_grad_(False)
     x = torch.rand(n, 3, 224, 224, generator=torch.Generator().manual_seed(1)) * 2 - 1
     if what == "forward":
         def fn():
             with torch.no_grad():
                 model(x)
+    elif what == "explain_data":
+        def fn():
+            torch_explain_data(model, name, x)
     else:
         def fn():
             torch_explain(model, name, x)
@@ -141,25 +165,31 @@ def main():
     if not args.inx:
         ap.error("--inx is required")
 
-    print(f"{'benchmark':<32}{'inx ms':>10}{'torch ms':>10}{'ratio':>8}   ({args.stat}; threads={args.threads})")
+    print(f"{'benchmark':<72}{'inx ms':>10}{'torch ms':>10}{'ratio':>8}   ({args.stat}; threads={args.threads})")
     rows = [("forward", name, n) for name, n in [("resnet50", 1), ("resnet50", 8), ("vgg16", 1), ("vgg16", 8)]]
-    rows += [("explain", "resnet50", 1), ("explain", "vgg16", 1)]
+    rows += [("explain", "resnet50", 1), ("explain_data", "resnet50", 1), ("explain", "vgg16", 1),
+             ("explain_data", "vgg16", 1)]
     models = ["resnet50", "vgg16"]
     if have_efficientnet():
         rows += [("forward", "efficientnet_lite0", 1), ("forward", "efficientnet_lite0", 8),
-                 ("explain", "efficientnet_lite0", 1)]
+                 ("explain", "efficientnet_lite0", 1), ("explain_data", "efficientnet_lite0", 1)]
         models.append("efficientnet_lite0")
     listed = subprocess.run([args.inx, "--benchmark_list_tests=true"], check=True, capture_output=True,
                             text=True).stdout.split()
     ratios = {}
     for what, name, n in rows:
-        bench = next(b for b in listed if b.startswith(f"{what}/{name}/{n}/"))
+        inx_what = "explain" if what == "explain_data" else what  # inx runs the same benchmark for both rows
+        bench = next(b for b in listed if b.startswith(f"{inx_what}/{name}/{n}/"))
         inx_ms, iters = run_inx(args.inx, bench, args.threads, args.stat)
         torch_ms = time_torch(name, what, n, iters, args.stat)
         r = inx_ms / torch_ms
         ratios.setdefault(what, []).append(r)
-        label = f"{what}/{name}/n{n}" + (f" ({TAPS[name]})" if what == "explain" else "")
-        print(f"{label:<32}{inx_ms:>10.1f}{torch_ms:>10.1f}{r:>8.2f}", flush=True)
+        label = f"{inx_what}/{name}/n{n}"
+        if what == "explain":
+            label += f" ({TAPS[name]}; torch: full backward, weight grads)"
+        elif what == "explain_data":
+            label += f" ({TAPS[name]}; torch: same work, data grads to the tap)"
+        print(f"{label:<72}{inx_ms:>10.1f}{torch_ms:>10.1f}{r:>8.2f}", flush=True)
     for what, rs in ratios.items():
         print(f"median ratio {what}: {statistics.median(rs):.2f}")
 
