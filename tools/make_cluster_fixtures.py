@@ -119,8 +119,29 @@ def references(name, x, meta):
         ref["tsne_kl_minmax_pca"] = float(TSNE(n_components=2, random_state=0, init="pca", learning_rate="auto")
                                           .fit(PCA(n_components=min(50, n, d), svd_solver="full").fit_transform(xm))
                                           .kl_divergence_)
+    # The INV paper's pipeline, as the authors run it, over several seeds (t-SNE is stochastic: tests compare
+    # distributions): min-max rows -> PCA(min(50, n, d)) -> t-SNE -> Ward for k = 3..8, best silhouette (ties to
+    # the smaller k). Per seed: the KL divergence t-SNE reached, the chosen k, its silhouette on the embedding.
+    if meta.get("paper", False):
+        ref["paper_seeds"] = [paper_run(x, s) for s in range(5)]
     with open(os.path.join(OUT, f"{name}.json"), "w") as f:
         json.dump(ref, f, indent=1)
+
+
+def paper_run(x, seed):
+    from sklearn.cluster import AgglomerativeClustering
+    n, d = x.shape
+    xm = minmax_rows(x)
+    red = PCA(n_components=min(50, n, d), svd_solver="full").fit_transform(xm)
+    ts = TSNE(n_components=2, random_state=seed, init="pca", learning_rate="auto").fit(red)
+    emb = ts.embedding_
+    best = (-2.0, 0)
+    for k in range(3, min(8, n - 1) + 1):
+        lab = AgglomerativeClustering(n_clusters=k, linkage="ward").fit_predict(emb)
+        sc = float(silhouette_score(emb, lab))
+        if sc > best[0]:
+            best = (sc, k)
+    return {"seed": seed, "kl": float(ts.kl_divergence_), "k": best[1], "silhouette": best[0]}
 
 
 def minmax_rows(x):
@@ -144,7 +165,7 @@ def main():
     x = rng.standard_normal((120, 49)).astype(np.float32) + np.repeat(rng.standard_normal((4, 49)) * 3, 30, axis=0)
     sets["blobs49"] = (x.astype(np.float32), {"tsne": False})
     for name, fm in feature_maps().items():
-        sets[name] = (fm, {"tsne": name.endswith("layer3")})
+        sets[name] = (fm, {"tsne": name.endswith("layer3"), "paper": name.endswith(("layer3", "layer4"))})
     for name, (x, meta) in sets.items():
         np.save(os.path.join(OUT, f"{name}.npy"), x)
         references(name, x, meta)

@@ -2,12 +2,15 @@
 // maps of a seeded random ResNet-18 on skimage's sample photographs.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 
 #include "inx/cluster/cluster.hpp"
+#include "inx/cluster/paper.hpp"
 #include "inx/io/npy.hpp"
 
 namespace {
@@ -153,6 +156,40 @@ TEST_P(Reference, TsneKlWithinTenPercentOfSklearn) {
     EXPECT_NEAR(got.kl_divergence, want, 0.1 * want) << (method == cl::TSNEMethod::exact ? "exact" : "barnes_hut");
     for (float v : got.embedding.span()) ASSERT_TRUE(std::isfinite(v));
   }
+}
+
+// The INV paper's pipeline on real feature maps against scikit-learn's run of it over the same five seeds. t-SNE is
+// stochastic and its generators differ, so what is compared is the distribution: the KL divergence t-SNE reaches
+// (mean within 10 %), the k the silhouette picks (within the range scikit-learn picked, one either side) and the
+// silhouette of the chosen partition (mean within scikit-learn's range, 0.05 either side).
+TEST_P(Reference, PaperPresetMatchesSklearnOverSeeds) {
+  if (!ref_.contains("paper_seeds")) GTEST_SKIP() << "no paper-pipeline reference for this input";
+  double kl_ref = 0, kl = 0, sil = 0, sil_lo = 1, sil_hi = -1;
+  std::int64_t k_lo = 100, k_hi = 0;
+  const auto& seeds = ref_["paper_seeds"];
+  for (const auto& r : seeds) {
+    kl_ref += r["kl"].get<double>() / double(seeds.size());
+    sil_lo = std::min(sil_lo, r["silhouette"].get<double>());
+    sil_hi = std::max(sil_hi, r["silhouette"].get<double>());
+    k_lo = std::min(k_lo, r["k"].get<std::int64_t>());
+    k_hi = std::max(k_hi, r["k"].get<std::int64_t>());
+  }
+  const std::size_t n = x_.dim(0), d = x_.dim(1);
+  for (const auto& r : seeds) {
+    const auto seed = r["seed"].get<std::uint64_t>();
+    // the preset's own steps, to read the KL divergence its t-SNE reached
+    const auto reduced = cl::PCA{std::min<std::size_t>({50, n, d})}.apply(cl::minmax_rows(x_));
+    kl += cl::TSNE{.seed = seed}.fit(reduced).kl_divergence / double(seeds.size());
+    const auto c = cl::PaperPreset{.seed = seed}.fit(x_);
+    EXPECT_GE(c.n_clusters, k_lo - 1) << "seed " << seed;
+    EXPECT_LE(c.n_clusters, k_hi + 1) << "seed " << seed;
+    sil += c.score / double(seeds.size());
+  }
+  EXPECT_NEAR(kl, kl_ref, 0.1 * kl_ref);
+  EXPECT_GE(sil, sil_lo - 0.05);
+  EXPECT_LE(sil, sil_hi + 0.05);
+  std::printf("paper preset over %zu seeds: KL %.4f (sklearn %.4f), silhouette %.4f (sklearn %.4f..%.4f)\n",
+              seeds.size(), kl, kl_ref, sil, sil_lo, sil_hi);
 }
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, Reference, ::testing::ValuesIn(datasets()),
