@@ -5,13 +5,22 @@ find_dependency(OpenMP)
 find_dependency(ZLIB)
 find_dependency(nlohmann_json)
 
-# stb (Debian libstb-dev) ships headers under include/stb and one library with the implementations.
-if(NOT TARGET inx::stb)
-  find_path(INX_STB_INCLUDE_DIR stb_image.h PATH_SUFFIXES stb REQUIRED)
-  find_library(INX_STB_LIBRARY stb REQUIRED)
-  add_library(inx::stb UNKNOWN IMPORTED)
-  set_target_properties(inx::stb PROPERTIES IMPORTED_LOCATION "${INX_STB_LIBRARY}"
-                                            INTERFACE_INCLUDE_DIRECTORIES "${INX_STB_INCLUDE_DIR}")
+# Image decoding: libspng (Debian libspng-dev) for PNG, libjpeg-turbo's TurboJPEG API (libturbojpeg0-dev) for JPEG,
+# both found through pkg-config.
+if(NOT TARGET inx::images)
+  find_package(PkgConfig REQUIRED)
+  pkg_check_modules(INX_SPNG REQUIRED IMPORTED_TARGET spng)
+  pkg_check_modules(INX_TURBOJPEG REQUIRED IMPORTED_TARGET libturbojpeg)
+  add_library(inx::images INTERFACE IMPORTED)
+  set_target_properties(inx::images PROPERTIES INTERFACE_LINK_LIBRARIES "PkgConfig::INX_SPNG;PkgConfig::INX_TURBOJPEG")
+endif()
+
+# Unicode normalisation of label texts (labels/text.hpp): utf8proc (Debian libutf8proc-dev).
+if(NOT TARGET inx::utf8proc)
+  find_package(PkgConfig REQUIRED)
+  pkg_check_modules(INX_UTF8PROC REQUIRED IMPORTED_TARGET libutf8proc)
+  add_library(inx::utf8proc INTERFACE IMPORTED)
+  set_target_properties(inx::utf8proc PROPERTIES INTERFACE_LINK_LIBRARIES "PkgConfig::INX_UTF8PROC")
 endif()
 
 # oneDNN: Debian's dnnl-config.cmake demands the OpenCL development files (its GPU runtime), which inx does not

@@ -181,6 +181,72 @@ def make_idx():
     write(os.path.join(d, "labels-idx1-ubyte.gz"), gzip.compress(idx_bytes(labels), mtime=0))
 
 
+def png_bytes(samples, color_type, bit_depth, palette=None, trns=None, interlace=False):
+    """A PNG written by hand (every colour type and bit depth PIL cannot write, Adam7 interlacing), filter 0 rows.
+    samples: (H, W) or (H, W, C) integers as stored (palette indices for colour type 3)."""
+    a = np.asarray(samples)
+    a = a.reshape(a.shape[0], a.shape[1], -1)
+    h, w, c = a.shape
+
+    def rows(img):
+        out = b""
+        for row in img:
+            if bit_depth == 16:
+                data = row.astype(">u2").tobytes()
+            elif bit_depth == 8:
+                data = row.astype(np.uint8).tobytes()
+            else:  # pack several samples per byte, most significant first
+                flat = row.reshape(-1).astype(np.uint32)
+                per = 8 // bit_depth
+                flat = np.concatenate([flat, np.zeros((-len(flat)) % per, np.uint32)])
+                packed = np.zeros(len(flat) // per, np.uint32)
+                for k in range(per):
+                    packed |= flat[k::per] << (8 - bit_depth * (k + 1))
+                data = packed.astype(np.uint8).tobytes()
+            out += b"\x00" + data
+        return out
+
+    if interlace:
+        raw = b""
+        for x0, y0, dx, dy in [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2),
+                               (0, 1, 1, 2)]:
+            sub = a[y0::dy, x0::dx]
+            if sub.shape[0] and sub.shape[1]:
+                raw += rows(sub)
+    else:
+        raw = rows(a)
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    out = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, bit_depth, color_type, 0, 0,
+                                                              int(interlace)))
+    if palette is not None:
+        out += chunk(b"PLTE", np.asarray(palette, np.uint8).tobytes())
+    if trns is not None:
+        out += chunk(b"tRNS", trns)
+    return out + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b"")
+
+
+# PIL's modes for inx's channel counts; "native" is load_image(path) with channels = 0.
+PIL_MODES = {"native": None, "L": 1, "LA": 2, "RGB": 3, "RGBA": 4}
+
+
+def pil_decode(path):
+    """Every conversion load_image offers, as PIL decodes and converts the file: {mode: (H, W, C) uint8}."""
+    from PIL import Image
+
+    out = {}
+    with Image.open(path) as im:
+        im.load()
+        native = {"1": "L", "L": "L", "LA": "LA", "RGB": "RGB", "RGBA": "RGBA",
+                  "P": "RGBA" if "transparency" in im.info else "RGB"}[im.mode]
+        for mode in PIL_MODES:
+            a = np.asarray(im.convert(native if mode == "native" else mode))
+            out[mode] = a.reshape(a.shape[0], a.shape[1], -1)
+    return out
+
+
 def make_images():
     from PIL import Image
 
@@ -204,6 +270,60 @@ def make_images():
     smooth = np.stack([x * 7, y * 9, (x + y) * 4], axis=-1).clip(0, 255).astype(np.uint8)
     Image.fromarray(smooth, "RGB").save(os.path.join(d, "smooth_24x32.jpg"), quality=95)
     np.save(os.path.join(d, "smooth_24x32_decoded.npy"), np.asarray(Image.open(os.path.join(d, "smooth_24x32.jpg"))))
+
+    # Decoding parity with PIL: every PNG colour type and bit depth, palettes with and without transparency,
+    # interlacing, and JPEGs of every chroma subsampling, progressive, gray, and a real photograph.
+    h, w = 13, 11  # odd sizes: partial bytes for low bit depths, partial MCUs for JPEG, empty Adam7 passes
+    hand = {
+        "png_gray1_13x11.png": (rng.integers(0, 2, (h, w)), 0, 1, None, None),
+        "png_gray2_13x11.png": (rng.integers(0, 4, (h, w)), 0, 2, None, None),
+        "png_gray4_13x11.png": (rng.integers(0, 16, (h, w)), 0, 4, None, None),
+        "png_gray_trns_13x11.png": (rng.integers(0, 256, (h, w)), 0, 8, None, b"\x00\x07"),
+        "png_la8_13x11.png": (rng.integers(0, 256, (h, w, 2)), 4, 8, None, None),
+        "png_rgb_interlaced_13x11.png": (rng.integers(0, 256, (h, w, 3)), 2, 8, None, None),
+        "png_palette4_13x11.png": (rng.integers(0, 16, (h, w)), 3, 4, rng.integers(0, 256, (16, 3)), None),
+        "png_palette_trns_13x11.png": (rng.integers(0, 40, (h, w)), 3, 8, rng.integers(0, 256, (40, 3)),
+                                       bytes(rng.integers(0, 256, 25, dtype=np.uint8))),
+    }
+    for name, (samples, ct, depth, palette, trns) in hand.items():
+        write(os.path.join(d, name), png_bytes(samples, ct, depth, palette, trns, interlace="interlaced" in name))
+    # 16-bit colour: PIL narrows it to 8 bits, inx keeps 16, so the expected samples are the ones written.
+    wide = {"png_rgb16_13x11.png": (rng.integers(0, 65536, (h, w, 3)), 2),
+            "png_rgba16_interlaced_13x11.png": (rng.integers(0, 65536, (h, w, 4)), 6),
+            "png_la16_13x11.png": (rng.integers(0, 65536, (h, w, 2)), 4)}
+    for name, (samples, ct) in wide.items():
+        write(os.path.join(d, name), png_bytes(samples, ct, 16, interlace="interlaced" in name))
+        np.save(os.path.join(d, name[:-4] + ".npy"), samples.astype(np.int32))
+    yy, xx = np.mgrid[0:37, 0:45]
+    photo = np.stack([xx * 5 + yy, yy * 6, 255 - xx * 4], -1) + rng.integers(-40, 40, (37, 45, 3))
+    photo = photo.clip(0, 255).astype(np.uint8)
+    for name, kw in {"jpeg_444_37x45.jpg": dict(quality=90, subsampling=0),
+                     "jpeg_422_37x45.jpg": dict(quality=80, subsampling=1),
+                     "jpeg_420_37x45.jpg": dict(quality=75, subsampling=2),
+                     "jpeg_progressive_37x45.jpg": dict(quality=85, progressive=True),
+                     "jpeg_optimized_37x45.jpg": dict(quality=60, optimize=True)}.items():
+        Image.fromarray(photo, "RGB").save(os.path.join(d, name), **kw)
+    Image.fromarray(photo[..., 1], "L").save(os.path.join(d, "jpeg_gray_37x45.jpg"), quality=85)
+    # A real photograph (scikit-image's rocket.jpg: a Falcon 9 launch, SpaceX, public domain), as a camera wrote it.
+    shutil.copyfile("/usr/lib/python3/dist-packages/skimage/data/rocket.jpg", os.path.join(d, "photo_rocket.jpg"))
+
+    small, crcs = {}, {}
+    for name in sorted(os.listdir(d)):
+        if not (name.startswith("png_") or name.startswith("jpeg_") or name.startswith("photo_")):
+            continue
+        if name in wide or not name.endswith((".png", ".jpg")):
+            continue
+        for mode, a in pil_decode(os.path.join(d, name)).items():
+            if name.startswith("photo_"):  # too large to commit decoded: a CRC-32 of the (H, W, C) bytes
+                crcs[f"{name}/{mode}"] = [int(a.shape[0]), int(a.shape[1]), int(a.shape[2]),
+                                          zlib.crc32(a.tobytes()) & 0xFFFFFFFF]
+            else:
+                small[f"{name}/{mode}"] = a
+    np.savez_compressed(os.path.join(d, "pil_decoded.npz"), **small)
+    with open(os.path.join(d, "pil_crc32.txt"), "w") as f:
+        f.write("# file/mode height width channels crc32 of PIL's decoded (H, W, C) uint8 bytes\n")
+        for k, v in crcs.items():
+            f.write(f"{k} {v[0]} {v[1]} {v[2]} {v[3]}\n")
 
 
 def make_resize():

@@ -4,11 +4,12 @@ set -euo pipefail
 
 PKGS=(
   build-essential cmake ninja-build meson pkg-config git
-  libxtensor-dev xtl-dev libdnnl-dev libstb-dev nlohmann-json3-dev libcli11-dev zlib1g-dev
+  libxtensor-dev xtl-dev libdnnl-dev libspng-dev libturbojpeg0-dev libutf8proc-dev nlohmann-json3-dev libcli11-dev zlib1g-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   python3 python3-numpy python3-scipy python3-torch python3-torchvision python3-sklearn python3-skimage
   dataset-fashion-mnist
-  python3-jsonschema chromium chromium-driver python3-selenium
+  python3-pil python3-jsonschema chromium chromium-driver python3-selenium
+  clang libclang-rt-14-dev
 )
 
 missing=()

@@ -84,15 +84,7 @@ void write_json(const std::string& path, const std::string& model, const std::ve
     for (std::size_t c : r.top) top.push_back({{"class", c}, {"name", names[c]}, {"prob", r.prob[c]}});
     j["results"].push_back({{"image", r.image}, {"logits", r.logits}, {"top", top}});
   }
-  // Temporary file then rename: a failed run never leaves half a JSON file.
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::trunc);
-    inx::require<inx::io_error>(f.good(), "--json ", path, ": cannot open for writing");
-    f << j.dump(1) << '\n';
-    inx::require<inx::io_error>(f.good(), "--json ", path, ": write failed");
-  }
-  std::filesystem::rename(tmp, path);
+  inx::io::write_file(path, j.dump(1) + "\n");  // atomic: a failed run never leaves half a JSON file
 }
 
 void run(const ClassifyOptions& o) {

@@ -81,15 +81,7 @@ void run(const ClusterOptions& o) {
   if (!o.json.empty()) {
     nlohmann::json j{{"policy", o.policy}, {"n_clusters", r.n_clusters}, {"score", r.score},
                      {"score_name", r.score_name}, {"labels", r.labels}};
-    // Temporary file then rename: a failed run never leaves half a JSON file.
-    const std::string tmp = o.json + ".tmp";
-    {
-      std::ofstream f(tmp, std::ios::trunc);
-      inx::require<inx::io_error>(f.good(), "--json ", o.json, ": cannot open for writing");
-      f << j.dump(1) << '\n';
-      inx::require<inx::io_error>(f.good(), "--json ", o.json, ": write failed");
-    }
-    std::filesystem::rename(tmp, o.json);
+    inx::io::write_file(o.json, j.dump(1) + "\n");  // atomic: a failed run never leaves half a JSON file
   }
   std::printf("%s: %zu rows, %lld clusters, %s %.6g\n", o.policy.c_str(), n, static_cast<long long>(r.n_clusters),
               r.score_name.c_str(), r.score);

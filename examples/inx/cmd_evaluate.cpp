@@ -424,12 +424,7 @@ void run(const EvaluateOptions& o) {
       sj["methods"][rows[r].name] = {{"spearman", mean_of(sanity_rho_sum[r])}, {"ssim", mean_of(sanity_ssim_sum[r])}};
     j["sanity"] = sj;
   }
-  {
-    inx::io::detail::OutFile f(staging.dir() / "metrics.json");
-    const std::string text = j.dump(1) + "\n";
-    f.write(text.data(), text.size());
-    f.commit();
-  }
+  inx::io::write_file(staging.dir() / "metrics.json", j.dump(1) + "\n");
   {
     std::string csv = "image,class_index,class_name,method";
     for (const auto& col : cols) csv += "," + col.key;
@@ -450,9 +445,7 @@ void run(const EvaluateOptions& o) {
         }
         csv += "\n";
       }
-    inx::io::detail::OutFile f(staging.dir() / "metrics.csv");
-    f.write(csv.data(), csv.size());
-    f.commit();
+    inx::io::write_file(staging.dir() / "metrics.csv", csv);
   }
   if (has("deletion") || has("insertion")) {
     std::vector<inx::render::Panel> panels;

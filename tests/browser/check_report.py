@@ -1,10 +1,11 @@
 #!/usr/bin/python3
 """Opens an inx HTML report in headless Chromium, as a person would from a file:// URL, and checks that it renders.
 
-Usage: /usr/bin/python3 tests/browser/check_report.py REPORT.html SCREENSHOT.png
+Usage: /usr/bin/python3 tests/browser/check_report.py REPORT.html SCREENSHOT.png [SECTION_SELECTOR]
 
-Checks that every <img> loaded, that the console has no SEVERE entry, and that there is at least one image
-section; saves a full-page screenshot. Exit 0 when all hold, 1 when one fails, 77 (CTest's skip code) when
+Checks that every <img> loaded, that the console has no SEVERE entry, and that there is at least one section
+(SECTION_SELECTOR, default "section.image": an image of report.html; global.html uses "section[id^=class-]");
+saves a full-page screenshot. Exit 0 when all hold, 1 when one fails, 77 (CTest's skip code) when
 selenium, chromium or chromedriver is missing.
 """
 
@@ -52,10 +53,11 @@ def save_full_screenshot(driver, shot):
 
 
 def main(argv):
-    if len(argv) != 3:
-        print("usage: check_report.py REPORT.html SCREENSHOT.png", file=sys.stderr)
+    if len(argv) not in (3, 4):
+        print("usage: check_report.py REPORT.html SCREENSHOT.png [SECTION_SELECTOR]", file=sys.stderr)
         return 2
     report, shot = os.path.abspath(argv[1]), os.path.abspath(argv[2])
+    selector = argv[3] if len(argv) == 4 else "section.image"
     if not os.path.isfile(report):
         print(f"FAIL: {argv[1]}: no such file")
         return 1
@@ -99,9 +101,9 @@ def main(argv):
         broken = [i for i in imgs if not i["ok"]]
         for i in broken:
             failures.append(f"image did not load: src={i['src']!r} ({i['resolved']})")
-        sections = driver.execute_script("return document.querySelectorAll('section.image').length;")
+        sections = driver.execute_script("return document.querySelectorAll(arguments[0]).length;", selector)
         if sections < 1:
-            failures.append("no image section (section.image) on the page")
+            failures.append(f"no section ({selector}) on the page")
         logs = driver.get_log("browser")
         severe = [e for e in logs if e.get("level") == "SEVERE"]
         for e in severe:
@@ -111,11 +113,11 @@ def main(argv):
 
         if failures:
             print(f"report FAILED: {len(imgs) - len(broken)} of {len(imgs)} images loaded, "
-                  f"{len(severe)} console errors, {sections} image sections")
+                  f"{len(severe)} console errors, {sections} sections")
             for f in failures:
                 print("  " + f)
             return 1
-        print(f"report ok: {len(imgs)} images loaded, {len(severe)} console errors, {sections} image sections")
+        print(f"report ok: {len(imgs)} images loaded, {len(severe)} console errors, {sections} sections")
         return 0
     except Exception as e:
         print(f"FAIL: {type(e).__name__}: {str(e).strip().splitlines()[0] if str(e).strip() else ''}")

@@ -64,6 +64,22 @@ bad too_small "expected at least 32x32 pixels, found 8x8" \
 bad other_architecture "missing.*another architecture" --model resnet18 --weights "$FMNIST_W" --image "$CAT"
 bad nan_weights "features.0.weight' contains NaN or Inf" \
   --model fmnist --weights "$ROOT/tests/data/cli/nan_weights.npz" --image "$BOOT"
+# Hostile images: the fuzzer's JPEG that made stb_image read out of bounds, a truncated JPEG (tests/data/io/regressions).
+bad evidence_jpeg "stb_jpeg_huffman_oob.jpg.*JPEG" --model fmnist --weights "$FMNIST_W" \
+  --image "$ROOT/tests/data/io/regressions/stb_jpeg_huffman_oob.jpg"
+bad truncated_jpeg "Bogus Huffman table definition" --model fmnist --weights "$FMNIST_W" \
+  --image "$ROOT/tests/data/io/regressions/skimage_truncated.jpg"
+# Weights the loader accepts (finite) that overflow: an error naming the module, not printed probabilities.
+if /usr/bin/python3 -c "import numpy" 2>/dev/null; then
+  /usr/bin/python3 - "$FMNIST_W" "$TMP/overflow.npz" <<'PY'
+import numpy as np, sys
+w = dict(np.load(sys.argv[1]))
+w["features.7.weight"] = np.full_like(w["features.7.weight"], 3e38)
+np.savez(sys.argv[2], **w)
+PY
+  bad overflow_weights "output of module 'features.7' holds NaN or Inf" --model fmnist --weights "$TMP/overflow.npz" \
+    --image "$BOOT"
+fi
 bad missing_image "no such file|cannot open" --model fmnist --weights "$FMNIST_W" --image "$TMP/none.png"
 bad not_an_image "expected a PNG or JPEG" --model fmnist --weights "$FMNIST_W" --image "$FMNIST_W"
 bad no_weights_imagenet "has no weights of its own" --model vgg16 --image "$CAT"

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <memory>
 #include <numeric>
 #include <set>
@@ -15,6 +16,7 @@
 #include "inx/cluster/cluster.hpp"
 #include "inx/explain/any_weighting.hpp"
 #include "inx/explain/explainer.hpp"
+#include "inx/explain/report.hpp"
 #include "inx/io/image.hpp"
 #include "inx/io/tensors.hpp"
 #include "inx/models/fmnist.hpp"
@@ -211,3 +213,38 @@ TEST(Explainer, LayerWithoutFeatureMapsIsAnError) {
 }
 
 }  // namespace
+
+// A class no channel supports (its classifier row is zero, so every gradient is zero): every map is constant, marked
+// so in the records and the report, and nothing is NaN; every method agrees.
+TEST(Explainer, ADeadClassGivesConstantMapsMarkedAsSuch) {
+  Net dead;
+  auto d = net().state();
+  auto& w = d.at("classifier.weight");  // (10, 128)
+  for (std::size_t j = 0; j < 128; ++j) w.data()[3 * 128 + j] = 0.0f;
+  dead.load(d);
+  auto x = batch({kSamples[0]});
+  const std::vector<std::int64_t> cls{3};
+  for (const char* method : {"inv", "gradcam", "gradcampp", "xgradcam", "hirescam", "layercam"}) {
+    SCOPED_TRACE(method);
+    ex::Explainer<Net, ex::AnyWeighting, cl::AnyPolicy> e(dead, kLayers, ex::weighting_from_name(method),
+                                                          cl::KMeans<>{});
+    const auto r = e.explain(x.view(), cls);
+    for (const auto& l : r[0].layers) {
+      EXPECT_TRUE(l.cam_constant) << l.name;
+      for (float v : l.cam_input.span()) ASSERT_EQ(v, 0.0f) << l.name;
+      for (double cw : l.channel_weights) ASSERT_TRUE(std::isfinite(cw)) << l.name;
+      EXPECT_TRUE(l.clusters.empty()) << l.name;
+    }
+    ex::ReportInfo info;
+    info.model = "fmnist";
+    info.method = method;
+    const auto j = ex::report_json(info, r);
+    for (const auto& l : j["images"][0]["layers"]) EXPECT_EQ(l["cam_constant"], true);
+  }
+  // A live class is not marked.
+  ex::Explainer<Net, ex::GuidedGradCam, cl::KMeans<>> live(net(), kLayers);
+  for (const auto& l : live.explain(x.view())[0].layers) {
+    EXPECT_FALSE(l.cam_constant) << l.name;
+    for (const auto& c : l.clusters) EXPECT_FALSE(c.constant) << l.name;
+  }
+}

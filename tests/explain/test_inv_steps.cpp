@@ -94,6 +94,20 @@ TEST(InvSteps, ClusterMapUpsamplesWithHalfPixelCentres) {
   EXPECT_NEAR(m(0, 3), 1.0f, 1e-6);
 }
 
+TEST(InvSteps, MinMaxScaleReportsConstantAndNaNMaps) {
+  std::vector<float> varying{2.0f, 4.0f, 3.0f};
+  EXPECT_TRUE(ex::minmax_scale(varying));
+  EXPECT_EQ(varying, (std::vector<float>{0.0f, 1.0f, 0.5f}));
+  EXPECT_FALSE(ex::is_constant_map(varying));
+  std::vector<float> flat(6, 0.25f), with_nan{1.0f, std::nanf(""), 2.0f}, empty;
+  EXPECT_FALSE(ex::minmax_scale(flat));
+  EXPECT_EQ(flat, std::vector<float>(6, 0.0f));  // all zeros, never 0/0
+  EXPECT_TRUE(ex::is_constant_map(flat));
+  EXPECT_FALSE(ex::minmax_scale(with_nan));
+  EXPECT_EQ(with_nan, std::vector<float>(3, 0.0f));
+  EXPECT_FALSE(ex::minmax_scale(empty));
+}
+
 TEST(InvSteps, BadInputsAreErrors) {
   auto a = tensor({2, 1, 1}, {1, 2});
   EXPECT_THROW(ex::cluster_map(a.view(), std::vector<std::int64_t>{}, std::vector<double>{1, 1}, 2, 2),

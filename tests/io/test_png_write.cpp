@@ -1,4 +1,4 @@
-// The zlib PNG encoder: every channel count and odd sizes round-trip exactly through the decoder (stb_image), and
+// The zlib PNG encoder: every channel count and odd sizes round-trip exactly through the decoder (libspng), and
 // values are clamped and rounded as save_png documents.
 #include <gtest/gtest.h>
 

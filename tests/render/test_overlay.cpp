@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "inx/render/explanation.hpp"
 #include "inx/render/overlay.hpp"
 #include "render_test_util.hpp"
 
@@ -95,4 +96,24 @@ TEST(ToRgb, ConvertsOneToFourChannels) {
     const auto m = message_of<inx::shape_error>([&] { render::to_rgb(bad); });
     EXPECT_NE(m.find(s.str()), std::string::npos) << m;
   }
+}
+
+// A map without range shows nothing: the neutral picture (the image in grey, no colour), not a uniform blue tint.
+TEST(Overlay, ConstantMapGivesTheNeutralPicture) {
+  const auto img = ramp({3, 6, 7});
+  const auto flat = Tensor<float>::zeros({6, 7});
+  const auto out = render::overlay_map(img.view(), flat.view());
+  ASSERT_EQ(out.shape(), (Shape{3, 6, 7}));
+  const std::size_t n = 42;
+  for (std::size_t i = 0; i < n; ++i) {
+    EXPECT_EQ(out.data()[i], out.data()[n + i]);
+    EXPECT_EQ(out.data()[i], out.data()[2 * n + i]);
+    EXPECT_GE(out.data()[i], 0.5f);
+    EXPECT_LE(out.data()[i], 0.85f + 1e-6f);
+  }
+  // A varying map is coloured as before.
+  const auto heat = ramp({6, 7}, 0.02f);
+  const auto coloured = render::overlay_map(img.view(), heat.view());
+  const auto direct = render::overlay(img.view(), heat.view());
+  for (std::size_t i = 0; i < coloured.size(); ++i) ASSERT_EQ(coloured.data()[i], direct.data()[i]);
 }

@@ -151,6 +151,7 @@ class Explainer {
     const auto alpha = weighting_.channel_weights(a, g);
     r.cam = classic_map(weighting_, a, g, alpha);
     r.cam_input = upsample_scaled(r.cam.view(), in_h, in_w);
+    r.cam_constant = is_constant_map(r.cam_input.span());
     if constexpr (std::same_as<W, GradCam>) {
       r.gradcam_input = r.cam_input.clone();
     } else {
@@ -191,6 +192,7 @@ class Explainer {
       c.weight = cw[ranked[rank]];
       c.channels = std::move(members[ranked[rank]]);
       c.map = cluster_map(a, c.channels, r.channel_weights, in_h, in_w);
+      c.constant = is_constant_map(c.map.span());
       r.clusters.push_back(std::move(c));
     }
     acc.maps += seconds_since(t0);

@@ -62,17 +62,30 @@ inline Tensor<float> kept_rows(TensorView<const float> a, std::span<const std::i
   return x;
 }
 
-// Scales a map in place to [0, 1] by its minimum and maximum; a constant map becomes all zeros.
-inline void minmax_scale(std::span<float> m) {
-  if (m.empty()) return;
-  const auto [lo, hi] = std::minmax_element(m.begin(), m.end());
-  const float a = *lo, b = *hi;
-  if (!(b > a)) {
+// Scales a map in place to [0, 1] by its minimum and maximum. A map without range (constant: a zero gradient, a
+// class no channel supports) becomes all zeros, never NaN, and the function returns false so that the caller can
+// mark it constant; a map that holds NaN is treated the same way.
+inline bool minmax_scale(std::span<float> m) {
+  if (m.empty()) return false;
+  float a = m[0], b = m[0];
+  bool finite = true;
+  for (float v : m) {
+    finite = finite && std::isfinite(v);
+    a = std::min(a, v);
+    b = std::max(b, v);
+  }
+  if (!finite || !(b > a)) {
     std::fill(m.begin(), m.end(), 0.0f);
-    return;
+    return false;
   }
   const float span = b - a;
   for (float& v : m) v = (v - a) / span;  // a division, not a reciprocal: the maximum maps to exactly 1
+  return true;
+}
+
+// Whether a scaled map is constant (minmax_scale's all-zero result; a varying map reaches exactly 1).
+inline bool is_constant_map(std::span<const float> m) {
+  return std::all_of(m.begin(), m.end(), [&](float v) { return v == m[0]; });
 }
 
 // Step 4: A_C = sum_{k in C} w_k U(A_k) / sum_{k in C} w_k, min-max scaled, at out_h x out_w. U is bilinear with

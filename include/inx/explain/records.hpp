@@ -19,6 +19,7 @@ struct ClusterRecord {
   double weight = 0;                    // w_C = sum of its members' w_k, percent of the layer's total
   std::vector<std::int64_t> channels;   // member channel indices (ascending)
   Tensor<float> map;                    // A_C: (H_in, W_in) at network-input resolution, min-max scaled to [0, 1]
+  bool constant = false;                // the map had no range (all zeros after scaling): it shows nothing
   std::string png, npy;                 // file names, relative to the report, filled by whoever writes the maps
 };
 
@@ -32,6 +33,7 @@ struct LayerRecord {
   Tensor<float> cam;                    // the method's classic map at layer resolution (H, W), clipped at 0, unscaled
   Tensor<float> cam_input;              // the classic map upsampled to the network input, min-max scaled to [0, 1]
   Tensor<float> gradcam_input;          // plain Grad-CAM of the layer, the same way (the familiar reference picture)
+  bool cam_constant = false;            // the classic map had no range (zero gradient, a class nothing supports)
   std::vector<ClusterRecord> clusters;  // kept clusters, heaviest first; empty unless the explainer clusters
   std::string cam_npy, cam_png;         // file names, filled by whoever writes the maps
 };

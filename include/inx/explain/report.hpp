@@ -1,6 +1,7 @@
 // The explanation report as JSON: {"model", "method", "cluster", "images": [{"image", "class", "class_name", "prob",
-// "predicted", "layers": [{"name", "shape": [C, H, W], "channel_weights", "kept", "cam_npy", "cam_png", "clusters":
-// [{"rank", "weight", "channels", "png", "npy"}]}]}]}. File names are the records' own (relative to the report);
+// "predicted", "layers": [{"name", "shape": [C, H, W], "channel_weights", "kept", "cam_npy", "cam_png",
+// "cam_constant", "clusters": [{"rank", "weight", "channels", "constant", "png", "npy"}]}]}]}; "constant" marks a map
+// without range (it shows nothing and is drawn neutral). File names are the records' own (relative to the report);
 // empty ones are written as null. Validated by tests/explain/report_schema.json.
 #pragma once
 
@@ -32,12 +33,13 @@ inline nlohmann::json report_json(const ReportInfo& info, std::span<const ImageR
     for (const auto& l : im.layers) {
       json clusters = json::array();
       for (const auto& c : l.clusters)
-        clusters.push_back({{"rank", c.rank}, {"weight", c.weight}, {"channels", c.channels},
+        clusters.push_back({{"rank", c.rank}, {"weight", c.weight}, {"channels", c.channels}, {"constant", c.constant},
                             {"png", detail::file_or_null(c.png)}, {"npy", detail::file_or_null(c.npy)}});
       layers.push_back({{"name", l.name}, {"shape", {l.channels, l.height, l.width}},
                         {"channel_weights", l.channel_weights}, {"kept", l.kept},
                         {"n_clusters_found", l.n_clusters_found}, {"cam_npy", detail::file_or_null(l.cam_npy)},
-                        {"cam_png", detail::file_or_null(l.cam_png)}, {"clusters", clusters}});
+                        {"cam_png", detail::file_or_null(l.cam_png)}, {"cam_constant", l.cam_constant},
+                        {"clusters", clusters}});
     }
     j["images"].push_back({{"image", im.image}, {"class", im.class_index}, {"class_name", im.class_name},
                            {"prob", im.prob}, {"predicted", im.predicted},
@@ -51,10 +53,7 @@ inline nlohmann::json report_json(const ReportInfo& info, std::span<const ImageR
 // Writes the report atomically (temporary file, then rename).
 inline void write_report(const std::filesystem::path& path, const ReportInfo& info,
                          std::span<const ImageRecord> images) {
-  const std::string text = report_json(info, images).dump(1) + "\n";
-  io::detail::OutFile f(path);
-  f.write(text.data(), text.size());
-  f.commit();
+  io::write_file(path, report_json(info, images).dump(1) + "\n");
 }
 
 }  // namespace explain

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <filesystem>
 #include <string>
+#include <string_view>
 
 #include "inx/core/error.hpp"
 
@@ -110,6 +111,19 @@ class OutFile {
   std::uint64_t pos_ = 0;
   bool committed_ = false;
 };
+
+}  // namespace io::detail
+
+namespace io {
+// Writes `text` to `path` atomically: a temporary file renamed into place; on any failure nothing is left behind.
+inline void write_file(const std::filesystem::path& path, std::string_view text) {
+  detail::OutFile f(path);
+  f.write(text.data(), text.size());
+  f.commit();
+}
+}  // namespace io
+
+namespace io::detail {
 
 // Little- and big-endian integers from raw bytes, independent of alignment.
 template <class U>

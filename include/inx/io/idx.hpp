@@ -9,6 +9,7 @@
 
 #include "inx/io/file.hpp"
 #include "inx/io/inflate.hpp"
+#include "inx/io/limits.hpp"
 #include "inx/tensor/tensor.hpp"
 
 INX_BEGIN_NAMESPACE
@@ -17,7 +18,7 @@ namespace detail {
 
 template <class Source>
 Tensor<std::uint8_t> read_idx_from(Source& src, const std::filesystem::path& path, bool gz, std::uint64_t file_size,
-                                   std::uint32_t gzip_isize) {
+                                   std::uint32_t gzip_isize, const Limits& limits) {
   unsigned char h[4 + 4 * Shape::kMaxRank];
   src.read(h, 4);
   require<io_error>(h[0] == 0 && h[1] == 0, "file ", path, ": not an IDX file (wrong magic: expected 00 00 at the start",
@@ -38,6 +39,8 @@ Tensor<std::uint8_t> read_idx_from(Source& src, const std::filesystem::path& pat
     n *= dims[k];
   }
   shape = Shape(std::span<const std::size_t>(dims, rank));
+  require<io_error>(n <= limits.tensor_elements, "file ", path, ": IDX shape ", shape.str(), " has ", n,
+                    " elements, more than the limit of ", limits.tensor_elements, " (io::Limits::tensor_elements)");
   if constexpr (!std::is_same_v<Source, InFile>) {
     require<io_error>(plausible_inflated_size(file_size, n), "file ", path, ": IDX shape ", shape.str(), " (", n,
                       " bytes) is more than ", file_size, " gzip bytes can hold");
@@ -57,7 +60,7 @@ Tensor<std::uint8_t> read_idx_from(Source& src, const std::filesystem::path& pat
 }  // namespace detail
 
 // Reads an unsigned-byte IDX file, gzip-compressed (detected by its magic) or not; the shape comes from the header.
-inline Tensor<std::uint8_t> load_idx(const std::filesystem::path& path) {
+inline Tensor<std::uint8_t> load_idx(const std::filesystem::path& path, const Limits& limits = {}) {
   detail::InFile f(path);
   unsigned char m[2] = {};
   if (f.size() >= 2) f.read(m, 2);
@@ -69,12 +72,12 @@ inline Tensor<std::uint8_t> load_idx(const std::filesystem::path& path) {
     f.read(isize, 4);
     f.seek(0);
     detail::Inflater z(f, f.size(), 15 + 16, inx::detail::msg("file ", path));
-    auto t = detail::read_idx_from(z, path, true, f.size(), detail::load_le<std::uint32_t>(isize));
+    auto t = detail::read_idx_from(z, path, true, f.size(), detail::load_le<std::uint32_t>(isize), limits);
     z.finish();
     return t;
   }
   require<io_error>(f.size() >= 4, "file ", path, ": not an IDX file (", f.size(), " bytes, too short)");
-  return detail::read_idx_from(f, path, false, f.size(), 0);
+  return detail::read_idx_from(f, path, false, f.size(), 0, limits);
 }
 
 }  // namespace io

@@ -4,6 +4,7 @@
 #include "inx/io/array.hpp"
 #include "inx/io/idx.hpp"
 #include "inx/io/image.hpp"
+#include "inx/io/limits.hpp"
 #include "inx/io/npy.hpp"
 #include "inx/io/npz.hpp"
 #include "inx/io/resize.hpp"

@@ -10,6 +10,7 @@
 
 #include "inx/io/array.hpp"
 #include "inx/io/file.hpp"
+#include "inx/io/limits.hpp"
 #include "inx/io/npy_header.hpp"
 
 INX_BEGIN_NAMESPACE
@@ -58,7 +59,7 @@ struct NpyLayout {
 
 // Reads and checks the magic, version and header; afterwards src holds exactly the data bytes.
 template <class Source>
-NpyLayout read_npy_header_from(Source& src, const std::string& where) {
+NpyLayout read_npy_header_from(Source& src, const std::string& where, const Limits& limits) {
   unsigned char pre[12];
   require<io_error>(src.remaining() >= 10, where, ": not a .npy file: expected at least 10 bytes, found ",
                     src.remaining());
@@ -90,6 +91,8 @@ NpyLayout read_npy_header_from(Source& src, const std::string& where) {
                       " has too many elements");
     n *= d;
   }
+  require<io_error>(n <= limits.tensor_elements, where, ": shape ", l.h.shape.str(), " has ", n,
+                    " elements, more than the limit of ", limits.tensor_elements, " (io::Limits::tensor_elements)");
   l.n = n;
   l.item = dtype_size(l.h.type);
   require<io_error>(n <= (std::size_t{1} << 60) / l.item, where, ": shape ", l.h.shape.str(),
@@ -127,16 +130,16 @@ NpyArray read_npy_data(Source& src, const NpyLayout& l, const std::string& where
 
 // Parses a whole .npy stream from `src`, whose remaining() must be exactly the stream's length.
 template <class Source>
-NpyArray read_npy_from(Source& src, const std::string& where) {
-  const NpyLayout l = read_npy_header_from(src, where);
+NpyArray read_npy_from(Source& src, const std::string& where, const Limits& limits) {
+  const NpyLayout l = read_npy_header_from(src, where, limits);
   return read_npy_data(src, l, where);
 }
 
 // Reads a .npy stream as Tensor<T>: straight into the tensor when the file holds C-order T, else through an
 // NpyArray and `convert` (which throws for dtypes it does not accept).
 template <class T, class Source, class Convert>
-Tensor<T> read_npy_tensor_from(Source& src, const std::string& where, Convert convert) {
-  const NpyLayout l = read_npy_header_from(src, where);
+Tensor<T> read_npy_tensor_from(Source& src, const std::string& where, const Limits& limits, Convert convert) {
+  const NpyLayout l = read_npy_header_from(src, where, limits);
   if (l.h.type == dtype_of<T>() && !l.h.fortran_order) {
     auto t = Tensor<T>::uninitialized(l.h.shape);  // not touched until data arrives, so a lying size costs nothing
     src.read(t.data(), l.n * l.item);
@@ -151,18 +154,18 @@ inline std::string file_label(const std::filesystem::path& p) { return inx::deta
 }  // namespace detail
 
 // Reads a .npy file of any supported dtype.
-inline NpyArray read_npy(const std::filesystem::path& path) {
+inline NpyArray read_npy(const std::filesystem::path& path, const Limits& limits = {}) {
   detail::InFile f(path);
-  return detail::read_npy_from(f, detail::file_label(path));
+  return detail::read_npy_from(f, detail::file_label(path), limits);
 }
 
 // Reads a .npy file as Tensor<T>; the dtype must match T (float also accepts float64).
 template <class T>
   requires has_dtype<T>
-Tensor<T> load_npy(const std::filesystem::path& path) {
+Tensor<T> load_npy(const std::filesystem::path& path, const Limits& limits = {}) {
   detail::InFile f(path);
   const std::string where = detail::file_label(path);
-  return detail::read_npy_tensor_from<T>(f, where, [&](const NpyArray& a) { return a.to_impl<T>(where); });
+  return detail::read_npy_tensor_from<T>(f, where, limits, [&](const NpyArray& a) { return a.to_impl<T>(where); });
 }
 
 // Writes a C-order .npy file that np.load reads (the same bytes np.save writes). Atomic: temporary file + rename.

@@ -19,13 +19,13 @@ namespace detail {
 // Calls fn(key, member, where) for each ".npy" member of an .npz archive, in archive order; fn must read the
 // whole member; its CRC-32 and end are checked afterwards.
 template <class Fn>
-void for_each_npz_member(const std::filesystem::path& path, Fn fn) {
+void for_each_npz_member(const std::filesystem::path& path, const Limits& limits, Fn fn) {
   InFile f(path);
   unsigned char magic[4] = {};
   if (f.size() >= 4) f.read(magic, 4);
   require<io_error>(f.size() >= 4 && magic[0] == 'P' && magic[1] == 'K', "file ", path,
                     ": not an .npz file (expected a ZIP archive starting with \"PK\")");
-  const auto entries = read_zip_directory(f);
+  const auto entries = read_zip_directory(f, limits);
   std::vector<std::string> keys;
   for (const auto& z : entries) {
     const std::string where = inx::detail::msg("file ", path, ", member \"", z.name, "\"");
@@ -45,10 +45,11 @@ void for_each_npz_member(const std::filesystem::path& path, Fn fn) {
 }
 }  // namespace detail
 
-inline std::map<std::string, NpyArray> load_npz(const std::filesystem::path& path) {
+inline std::map<std::string, NpyArray> load_npz(const std::filesystem::path& path, const Limits& limits = {}) {
   std::map<std::string, NpyArray> out;
-  detail::for_each_npz_member(path, [&](const std::string& key, detail::ZipMemberReader& m, const std::string& where) {
-    out.emplace(key, detail::read_npy_from(m, where));
+  detail::for_each_npz_member(path, limits, [&](const std::string& key, detail::ZipMemberReader& m,
+                                                const std::string& where) {
+    out.emplace(key, detail::read_npy_from(m, where, limits));
   });
   return out;
 }

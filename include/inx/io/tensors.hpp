@@ -13,15 +13,15 @@ INX_BEGIN_NAMESPACE
 namespace io {
 
 namespace detail {
-inline Tensor<float> load_float32(const std::filesystem::path& file) {
+inline Tensor<float> load_float32(const std::filesystem::path& file, const Limits& limits) {
   InFile f(file);
   const std::string where = file_label(file);
-  return read_npy_tensor_from<float>(f, where, [&](const NpyArray& a) { return to_float32(a, where); });
+  return read_npy_tensor_from<float>(f, where, limits, [&](const NpyArray& a) { return to_float32(a, where); });
 }
 }  // namespace detail
 
 // Every array becomes float32: float64 is narrowed, integer and bool buffers (num_batches_tracked) are converted.
-inline std::map<std::string, Tensor<float>> load_tensors(const std::filesystem::path& path) {
+inline std::map<std::string, Tensor<float>> load_tensors(const std::filesystem::path& path, const Limits& limits = {}) {
   std::map<std::string, Tensor<float>> out;
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
@@ -31,18 +31,22 @@ inline std::map<std::string, Tensor<float>> load_tensors(const std::filesystem::
       require<io_error>(!ec, "folder ", path, ": cannot list it (", ec.message(), ")");
       const auto& file = it->path();
       if (file.extension() != ".npy") continue;
-      out.emplace(file.stem().string(), detail::load_float32(file));
+      require<io_error>(out.size() < limits.archive_members, "folder ", path, ": more than ", limits.archive_members,
+                        " .npy files (io::Limits::archive_members)");
+      out.emplace(file.stem().string(), detail::load_float32(file, limits));
     }
     require<io_error>(!out.empty(), "folder ", path, ": expected .npy files, found none");
     return out;
   }
   require<io_error>(std::filesystem::exists(path, ec), "weights ", path, ": no such file or folder");
   if (path.extension() == ".npy") {
-    out.emplace(path.stem().string(), detail::load_float32(path));
+    out.emplace(path.stem().string(), detail::load_float32(path, limits));
     return out;
   }
-  detail::for_each_npz_member(path, [&](const std::string& key, detail::ZipMemberReader& m, const std::string& where) {
-    out.emplace(key, detail::read_npy_tensor_from<float>(m, where, [&](const NpyArray& a) { return to_float32(a, where); }));
+  detail::for_each_npz_member(path, limits, [&](const std::string& key, detail::ZipMemberReader& m,
+                                                const std::string& where) {
+    out.emplace(key, detail::read_npy_tensor_from<float>(m, where, limits,
+                                                         [&](const NpyArray& a) { return to_float32(a, where); }));
   });
   return out;
 }

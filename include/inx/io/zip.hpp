@@ -11,6 +11,7 @@
 
 #include "inx/io/file.hpp"
 #include "inx/io/inflate.hpp"
+#include "inx/io/limits.hpp"
 
 INX_BEGIN_NAMESPACE
 namespace io::detail {
@@ -26,7 +27,7 @@ inline constexpr std::uint32_t zip_local_sig = 0x04034b50, zip_central_sig = 0x0
                                zip64_eocd_sig = 0x06064b50, zip64_locator_sig = 0x07064b50;
 
 // Reads the central directory and every local header; returns the members in archive order.
-inline std::vector<ZipEntry> read_zip_directory(InFile& f) {
+inline std::vector<ZipEntry> read_zip_directory(InFile& f, const Limits& limits) {
   const auto& p = f.path();
   const std::uint64_t size = f.size();
   require<io_error>(size >= 22, "file ", p, ": not a ZIP archive (", size, " bytes, too short)");
@@ -79,6 +80,8 @@ inline std::vector<ZipEntry> read_zip_directory(InFile& f) {
                     cd_offset, ", ", cd_size, " bytes) does not end where its end record starts (", cd_end, ")");
   require<io_error>(count <= cd_size / 46, "file ", p, ": ", count, " members cannot fit a central directory of ",
                     cd_size, " bytes");
+  require<io_error>(count <= limits.archive_members, "file ", p, ": ", count, " members, more than the limit of ",
+                    limits.archive_members, " (io::Limits::archive_members)");
 
   std::vector<unsigned char> cd(static_cast<std::size_t>(cd_size));
   f.seek(cd_offset);

@@ -35,12 +35,14 @@ class Network {
   using model_type = Model;
   using device_type = D;
 
-  // Logits for a batch (N, C, H, W); nothing is kept.
-  Tensor<float, D> forward(Tensor<float, D> x) {
+  // Logits for a batch (N, C, H, W); nothing is kept. Logits holding NaN or Inf are an error (see check_finite).
+  Tensor<float, D> forward(Tensor<float, D> x) { return forward(TensorView<const float, D>(x.view())); }
+  Tensor<float, D> forward(TensorView<const float, D> x) {
     Pass<D> pass(Mode::eval, Keep::nothing);
-    return root_.forward(std::move(x), pass, "");
+    auto logits = root_.forward(copy_of(x), pass, "");
+    check_finite(logits, x);
+    return logits;
   }
-  Tensor<float, D> forward(TensorView<const float, D> x) { return forward(copy_of(x)); }
 
   // Logits plus the activations of `taps`, still without keeping anything for backward.
   Gradients<D> forward_taps(TensorView<const float, D> x, std::set<std::string> taps) {
@@ -48,6 +50,7 @@ class Network {
     Gradients<D> g;
     g.logits = root_.forward(copy_of(x), pass, "");
     pass.require_all_tapped();
+    check_finite(g.logits, x);
     g.activations = std::move(pass.activations());
     return g;
   }
@@ -77,6 +80,7 @@ class Network {
     Gradients<D> g;
     g.logits = root_.forward(copy_of(x), pass, "");
     pass.require_all_tapped();
+    check_finite(g.logits, x);
     auto host = g.logits.template to<cpu>();
     std::vector<float> s = seed(host.view());
     require<shape_error>(s.size() == g.logits.size(), "gradients: the seed has ", s.size(),
@@ -134,6 +138,19 @@ class Network {
   auto& root() noexcept { return root_; }
 
  private:
+  // No silent wrong answers: logits holding NaN or Inf (weights that overflow, an input out of range) are a
+  // value_error naming the first module whose output held them, found by running x again with every output checked.
+  void check_finite(const Tensor<float, D>& logits, TensorView<const float, D> x) {
+    if (ops::all_finite<D>(logits.view())) return;
+    require<value_error>(ops::all_finite<D>(x), "forward: the input batch ", x.shape().str(), " holds NaN or Inf");
+    Pass<D> pass(Mode::eval, Keep::nothing);
+    pass.find_nonfinite();
+    (void)root_.forward(copy_of(x), pass, "");
+    const std::string& where = pass.first_nonfinite();
+    throw value_error(inx::detail::msg("forward: the output of module '", where.empty() ? "(the model)" : where,
+                                       "' holds NaN or Inf (weights too large, or an input out of range?)"));
+  }
+
   static Tensor<float, D> copy_of(TensorView<const float, D> x) {
     auto t = Tensor<float, D>::uninitialized(x.shape());
     D::copy(t.data(), x.data(), x.size() * sizeof(float));

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "inx/core/error.hpp"
+#include "inx/tensor/elementwise.hpp"
 #include "inx/tensor/tensor.hpp"
 
 INX_BEGIN_NAMESPACE
@@ -47,6 +48,7 @@ class Pass {
   // Called by containers after a child named `name` produced `y`.
   void on_output(std::string_view name, TensorView<const float, D> y) {
     if (trace_) trace_->emplace_back(std::string(name), y.shape());
+    if (find_nonfinite_ && nonfinite_.empty() && !ops::all_finite<D>(y)) nonfinite_ = std::string(name);
     if (taps_.empty()) return;
     auto it = taps_.find(std::string(name));
     if (it == taps_.end()) return;
@@ -71,6 +73,10 @@ class Pass {
   // Records every module output (name, shape) in execution order into `out` (what `inx layers` lists).
   void trace_into(std::vector<std::pair<std::string, Shape>>* out) noexcept { trace_ = out; }
 
+  // Diagnosis: records the first module (in execution order) whose output holds NaN or Inf.
+  void find_nonfinite() noexcept { find_nonfinite_ = true; }
+  const std::string& first_nonfinite() const noexcept { return nonfinite_; }
+
   const std::set<std::string>& taps() const noexcept { return taps_; }
   std::map<std::string, Tensor<float, D>>& activations() noexcept { return tapped_; }
   std::map<std::string, Tensor<float, D>>& gradients() noexcept { return grads_; }
@@ -89,6 +95,8 @@ class Pass {
   std::map<std::string, Tensor<float, D>> tapped_;
   std::map<std::string, Tensor<float, D>> grads_;
   std::vector<std::pair<std::string, Shape>>* trace_ = nullptr;
+  bool find_nonfinite_ = false;
+  std::string nonfinite_;
 };
 
 // "features" + "0" -> "features.0"; an empty prefix gives the bare name.

@@ -28,9 +28,25 @@ struct PictureOptions {
   double reveal_sigma(std::size_t h, std::size_t w) const { return std::max(1.0, 0.02 * double(std::min(h, w))); }
 };
 
-// `map` (H, W) in [0, 1] over `picture` (C, H, W), blurred first when the options say so.
+// The picture shown for a map without range (a zero gradient, a class nothing supports): the image faded to grey,
+// no colour at all, so that it cannot be read as "low everywhere" the way a uniform colour-map tint would.
+inline Tensor<float> neutral_picture(TensorView<const float> picture) {
+  auto rgb = to_rgb(picture);
+  const std::size_t n = rgb.size() / 3;
+  float* p = rgb.data();
+  for (std::size_t i = 0; i < n; ++i) {
+    const float g = 0.299f * p[i] + 0.587f * p[n + i] + 0.114f * p[2 * n + i];
+    for (std::size_t k = 0; k < 3; ++k) p[k * n + i] = 0.35f * g + 0.5f;
+  }
+  return rgb;
+}
+
+// `map` (H, W) in [0, 1] over `picture` (C, H, W), blurred first when the options say so; a constant map gives the
+// neutral picture.
 inline Tensor<float> overlay_map(TensorView<const float> picture, TensorView<const float> map,
                                  const PictureOptions& o = {}) {
+  if (map.size() > 0 && std::all_of(map.data(), map.data() + map.size(), [&](float v) { return v == map.data()[0]; }))
+    return neutral_picture(picture);
   if (o.blur_sigma > 0) {
     auto b = gaussian_blur(map, o.blur_sigma);
     return overlay(picture, b.view(), o.colormap, o.alpha);
@@ -56,11 +72,13 @@ inline Tensor<float> explanation_sheet(TensorView<const float> picture, const ex
   for (const auto& l : r.layers) {
     std::vector<Tile> row;
     for (const auto& c : l.clusters) {
-      std::snprintf(buf, sizeof buf, "%s  %.1f%%  (%zu)", l.name.c_str(), c.weight, c.channels.size());
+      std::snprintf(buf, sizeof buf, "%s  %.1f%%  (%zu)%s", l.name.c_str(), c.weight, c.channels.size(),
+                    c.constant ? "  constant" : "");
       row.push_back({overlay_map(picture, c.map.view(), o), buf});
     }
     if (l.clusters.empty() && l.kept.empty() && !l.cam_input.empty())
-      row.push_back({overlay_map(picture, l.cam_input.view(), o), l.name + " (classic map)"});
+      row.push_back({overlay_map(picture, l.cam_input.view(), o),
+                     l.name + (l.cam_constant ? " (classic map, constant)" : " (classic map)")});
     rows.push_back(std::move(row));
     labels.push_back(l.name);
   }

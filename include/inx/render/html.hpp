@@ -109,14 +109,17 @@ inline void layer_section(std::string& o, const explain::ReportInfo& info, const
   o += "</p>\n<div class=\"row\">\n";
   const std::string where = " of " + im.image + ", layer " + l.name;
   figure(o, l.cam_png, info.method + " map" + where,
-         "<b>" + escape(info.method) + " map</b><br><span class=\"dim\">all channels</span>", pixelated, " cam");
+         "<b>" + escape(info.method) + " map</b><br><span class=\"dim\">" +
+             (l.cam_constant ? "constant: shows nothing" : "all channels") + "</span>",
+         pixelated, " cam");
   for (const auto& c : l.clusters) {
     const double w = std::isfinite(c.weight) ? std::clamp(c.weight, 0.0, 100.0) : 0.0;
     const std::string n = std::to_string(c.channels.size());
     figure(o, c.png, "cluster " + std::to_string(c.rank + 1) + where + " (weight " + fixed(c.weight, 1) + "%)",
            "<b>#" + std::to_string(c.rank + 1) + "</b> &middot; " + fixed(c.weight, 1) + "%" +
                "<span class=\"bar\"><span style=\"width:" + fixed(w, 1) + "%\"></span></span>" +
-               "<span class=\"dim\">" + n + (c.channels.size() == 1 ? " map" : " maps") + "</span>",
+               "<span class=\"dim\">" + n + (c.channels.size() == 1 ? " map" : " maps") +
+               (c.constant ? " &middot; constant: shows nothing" : "") + "</span>",
            pixelated);
   }
   o += "</div>\n";
@@ -221,9 +224,7 @@ inline void write_html_report(const std::filesystem::path& path, const explain::
   }
   for (std::size_t i = 0; i < images.size(); ++i) image_section(o, info, images[i], i);
   o += "</main></body></html>\n";
-  io::detail::OutFile f(path);
-  f.write(o.data(), o.size());
-  f.commit();
+  io::write_file(path, o);
 }
 
 }  // namespace render
