@@ -14,6 +14,7 @@
 
 #include "commands.hpp"
 #include "common.hpp"
+#include "labeling.hpp"
 #include "zoo.hpp"
 #include "inx/cluster/any.hpp"
 #include "inx/cluster/auto.hpp"
@@ -45,7 +46,7 @@ struct ExplainOptions {
   std::size_t batch = 8;
   std::uint64_t seed = 0;
   double alpha = 0.4, blur = 0;
-  bool npy = false, reveal = false, html = true, synthetic = false, quiet = false;
+  bool npy = false, reveal = false, html = true, labeling = false, synthetic = false, quiet = false;
 };
 
 // A name for a file from an image path: its stem with anything but [A-Za-z0-9_-] replaced.
@@ -140,6 +141,7 @@ void run(const ExplainOptions& o) {
   Staging staging(o.out);
 
   std::vector<inx::explain::ImageRecord> records;
+  std::vector<inx::render::LabelCard> cards;
   inx::explain::Timings timings;
   double t_render = 0;
   {
@@ -168,6 +170,7 @@ void run(const ExplainOptions& o) {
         char sub[96];
         std::snprintf(sub, sizeof sub, "%04zu_%s", b0 + i, safe_stem(r.image).c_str());
         write_image(staging.dir(), sub, r, pictures[i], o, po);
+        if (o.labeling) add_cards(cards, r, pictures[i], po);
         // The maps are written; keep only what the report needs, so long runs do not hold every map in memory.
         for (auto& l : r.layers) {
           l.cam = {};
@@ -187,6 +190,8 @@ void run(const ExplainOptions& o) {
   const inx::explain::ReportInfo ri{o.model, o.method, clusters ? o.cluster : ""};
   inx::explain::write_report(staging.dir() / "report.json", ri, records);
   if (o.html) inx::render::write_html_report(staging.dir() / "report.html", ri, records);
+  if (o.labeling)
+    inx::render::write_labeling_html(staging.dir() / "labeling.html", o.model, names, cards, info.preprocess.crop < 100);
   staging.commit();
 
   for (const auto& r : records) {
@@ -248,6 +253,7 @@ void add_explain(CLI::App& app) {
                                  "maps at input resolution)");
   cmd->add_flag("--reveal", o->reveal, "also write reveal masks (top 2, 4.5, 8, 13, 20, 30 % of each cluster map)");
   cmd->add_flag("--html,!--no-html", o->html, "write report.html (default: yes)");
+  cmd->add_flag("--labeling", o->labeling, "also write labeling.html, the game that collects people's labels");
   cmd->add_flag("--quiet", o->quiet, "no progress or timing on stderr");
   cmd->callback([o] { run(*o); });
 }

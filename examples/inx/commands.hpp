@@ -12,4 +12,6 @@ void add_classify(CLI::App& app);
 void add_layers(CLI::App& app);
 void add_explain(CLI::App& app);
 void add_evaluate(CLI::App& app);
+void add_global(CLI::App& app);
+void add_label_page(CLI::App& app);
 }  // namespace inx_cli

@@ -15,6 +15,8 @@ int main(int argc, char** argv) {
   inx_cli::add_layers(app);
   inx_cli::add_explain(app);
   inx_cli::add_evaluate(app);
+  inx_cli::add_global(app);
+  inx_cli::add_label_page(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
