@@ -3,7 +3,8 @@
 # model (data/models/fmnist.npz, trained by inx itself): `inx explain` on sample Fashion-MNIST images — per layer the
 # feature maps are pruned, clustered with the INV paper's preset and merged into ranked, weighted saliency maps —
 # writing pictures, report.json and report.html to out/demo/; then a photograph with the pretrained EfficientNet-Lite0
-# (fetched by tools/setup.sh) into out/demo/photo/.
+# (fetched by tools/setup.sh) into out/demo/photo/; then the label demo (tools/demo_labels.sh): the global
+# explanation of every class from the shipped label records, and the labelling game, into out/demo/labels/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh
@@ -27,5 +28,9 @@ else
   photo=""
 fi
 echo
+echo "== INV's second half: people's words on the cluster maps of 50 images, aggregated per class (data/labels/demo)"
+bash tools/demo_labels.sh "$inx" "$out/labels" | tail -n +2
+echo
 echo "Open $out/report.html $photo in a browser (file://$(pwd)/$out/report.html);"
-echo "each image's contact sheet is <out>/<image>/sheet.png."
+echo "each image's contact sheet is <out>/<image>/sheet.png. The class-level explanation is"
+echo "$out/labels/global/global.html, and $out/labels/labeling.html is the game that collects the words."

@@ -16,8 +16,12 @@ case $name in
   idx) seeds=("$d"/io/idx/* "$d"/io/broken/*.idx "$d"/io/broken/*.idx.gz) ;;
   png) seeds=("$d"/io/image/*.png "$d"/io/broken/*.png "$src"/data/samples/fmnist_*.png) ;;
   jpeg) seeds=("$d"/io/image/*.jpg "$d"/io/broken/*.jpg "$d"/io/regressions/*.jpg) ;;
-  weights) seeds=("$src"/data/models/fmnist.npz "$d"/io/broken/*.npz) ;;
-  *) echo "run.sh: unknown harness '$name' (expected npy, npz, idx, png, jpeg or weights)" >&2; exit 2 ;;
+  weights) seeds=("$d"/io/broken/*.npz) ;;
+  labels) seeds=("$d"/labels/seeds/*.labels) ;;
+  report) seeds=("$d"/labels/seeds/*.report "$d"/cli/no_maps_report/report.json) ;;
+  embeddings) seeds=("$d"/labels/seeds/*.embeddings) ;;
+  *) echo "run.sh: unknown harness '$name' (npy, npz, idx, png, jpeg, weights, labels, report, embeddings)" >&2
+     exit 2 ;;
 esac
 corpus=$root/$name
 findings=$root/$name-findings
@@ -26,6 +30,12 @@ if [ -z "$(ls -A "$corpus")" ]; then
   for f in "${seeds[@]}"; do
     [ -f "$f" ] && cp "$f" "$corpus/seed-$(basename "$f")"
   done
+fi
+# The weights harness writes valid weights of its own model as a seed.
+if [ "$name" = weights ] && [ ! -e "$corpus/seed-fuzz-model.npz" ]; then
+  empty=$(mktemp -d)
+  INX_FUZZ_SEED_OUT="$corpus/seed-fuzz-model.npz" "$bin" -runs=0 "$empty" >/dev/null 2>&1 || true
+  rmdir "$empty"
 fi
 # Regression inputs are run on every start, not only when the corpus is new.
 extra=()

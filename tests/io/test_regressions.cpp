@@ -14,10 +14,13 @@ namespace io = inx::io;
 
 TEST(Regressions, EveryFileIsRefusedForItsReason) {
   const auto img = [](const fs::path& p) { (void)io::load_image(p); };
+  const auto weights = [](const fs::path& p) { (void)io::load_tensors(p); };
   const std::vector<std::tuple<std::string, std::function<void(const fs::path&)>, std::string>> cases = {
       // stb_image read out of bounds here; libjpeg-turbo finds corrupt data in the header and stops.
       {"stb_jpeg_huffman_oob.jpg", img, "cannot read the header of the JPEG image (Corrupt JPEG data: 80 extraneous bytes"},
       {"skimage_truncated.jpg", img, "cannot read the header of the JPEG image (Bogus Huffman table definition)"},
+      // fuzz_weights: a member name holding a newline made a two-line error; control characters are now escaped.
+      {"fuzz_npz_member_name_newline.npz", weights, "local header names it \"a.np\\n\""},
   };
   std::set<std::string> expected, found;
   for (const auto& [file, read, reason] : cases) {
@@ -25,7 +28,7 @@ TEST(Regressions, EveryFileIsRefusedForItsReason) {
     for (int channels : {0, 1, 3}) {
       std::string m = "(no error)";
       try {
-        if (channels == 0) read(data("regressions/" + file));
+        if (channels == 0 || !file.ends_with(".jpg")) read(data("regressions/" + file));
         else (void)io::load_image(data("regressions/" + file), channels);
       } catch (const inx::io_error& e) {
         m = e.what();

@@ -10,10 +10,33 @@
 
 INX_BEGIN_NAMESPACE
 
-// Base of all inx errors; catch this to report any user-facing failure.
+namespace detail {
+// The message with every control character escaped (a newline from a file's bytes becomes "\n", others "\xHH"),
+// so that an error is always one line, whatever the input it quotes.
+inline std::string one_line(std::string s) {
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(s.size());
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '\n') out += "\\n";
+    else if (c == '\r') out += "\\r";
+    else if (c == '\t') out += "\\t";
+    else if (c < 0x20 || c == 0x7f) {
+      out += "\\x";
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    } else out += ch;
+  }
+  return out;
+}
+}  // namespace detail
+
+// Base of all inx errors; catch this to report any user-facing failure. The message is kept to one line.
 class error : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  explicit error(const std::string& what) : std::runtime_error(detail::one_line(what)) {}
+  explicit error(const char* what) : std::runtime_error(detail::one_line(what)) {}
 };
 
 // A file could not be opened, read, written, or its contents are malformed.

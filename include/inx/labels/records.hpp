@@ -140,7 +140,7 @@ inline LabelRecord make_record(const ReportSet& reports, const std::vector<std::
   r.normalised = normalise(text, im->class_name, stop, r.where);
   require<value_error>(!r.normalised.empty(), r.where, ": text \"", text,
                        "\" is empty once the class name and stop words are removed");
-  r.image = std::move(image);
+  r.image = im->image;  // the report's own name, however the record wrote it
   r.layer = std::move(layer);
   r.text = std::move(text);
   return r;

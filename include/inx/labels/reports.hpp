@@ -48,9 +48,13 @@ struct ReportSet {
   std::vector<std::string> layer_order;  // every layer name, in the order of the first report that has it
   std::vector<ReportImage> images;
   std::map<std::string, std::size_t> by_name;
+  std::map<std::string, std::size_t> by_file;  // file name -> image; npos when two images share it
+  // The image a record names: as in report.json, or by its file name alone when that is unambiguous (records
+  // written on another machine, where the folders differ).
   const ReportImage* image(const std::string& name) const {
-    const auto it = by_name.find(name);
-    return it == by_name.end() ? nullptr : &images[it->second];
+    if (const auto it = by_name.find(name); it != by_name.end()) return &images[it->second];
+    const auto it = by_file.find(std::filesystem::path(name).filename().string());
+    return it == by_file.end() || it->second == std::string::npos ? nullptr : &images[it->second];
   }
 };
 
@@ -147,6 +151,8 @@ inline void add_report(ReportSet& set, const std::filesystem::path& dir) {
     }
     const auto [it, fresh] = set.by_name.emplace(r.image, set.images.size());
     require<value_error>(fresh, where, ": image \"", r.image, "\" is also in another report");
+    const auto [f, first] = set.by_file.emplace(std::filesystem::path(r.image).filename().string(), set.images.size());
+    if (!first) f->second = std::string::npos;
     set.images.push_back(std::move(r));
   }
 }

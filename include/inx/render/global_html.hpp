@@ -100,7 +100,7 @@ inline constexpr std::string_view global_style = R"(<style>
 .trend .grid{stroke:#e4e7ec}.trend .axis{font-size:12px;fill:#5b6575}.trend .legend{font-size:13px;fill:#1d2430}
 .examples{display:flex;flex-direction:column;gap:8px}
 .ex{display:flex;gap:8px;align-items:center;font-size:13px}.ex .word{min-width:90px;font-weight:600}
-.ex img{width:76px;height:76px;object-fit:contain;border:1px solid #dde1e7;border-radius:4px;background:#fff}
+.ex img{width:76px;height:76px;object-fit:contain;border:1px solid #dde1e7;border-radius:4px;background:#fff;image-rendering:pixelated}
 table.slopes{border-collapse:collapse;font-size:14px}table.slopes td,table.slopes th{padding:3px 12px;border-bottom:1px solid #eef0f3;text-align:left}
 .up{color:#2b8a3e}.down{color:#c92a2a}
 </style>)";

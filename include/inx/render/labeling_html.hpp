@@ -67,7 +67,7 @@ button.sel{background:#1d2430;color:#fff;border-color:#1d2430}
 .classes{display:flex;flex-wrap:wrap;gap:6px;margin:6px 0 14px}
 .classes button{padding:4px 10px;font-size:14px}.classes kbd{opacity:.6;margin-right:4px}
 #text{width:100%;font:inherit;padding:8px 10px;border:1px solid #c5cbd3;border-radius:6px}
-.bar{display:flex;gap:10px;align-items:center;flex-wrap:wrap;margin-top:12px}
+.controls{display:flex;gap:10px;align-items:center;flex-wrap:wrap;margin-top:12px}
 .stat{font-size:22px;font-weight:700}.hint{color:#6b7482;font-size:13px}
 #feedback{min-height:1.5em;margin-top:10px;font-weight:600}#feedback.right{color:#2b8a3e}#feedback.wrong{color:#a33b00}
 #export{width:100%;height:120px;font:12px ui-monospace,monospace;margin-top:8px}
@@ -196,21 +196,21 @@ inline void write_labeling_html(const std::filesystem::path& path, const std::st
 guess the class, and say in a few words what you see (a part, a shape, a texture). Fewer reveals score more; a
 right guess adds 30. Keys: <kbd>R</kbd> or <kbd>Space</kbd> reveal, <kbd>0</kbd>-<kbd>9</kbd> guess, <kbd>T</kbd>
 type, <kbd>Enter</kbd> answer, <kbd>S</kbd> skip.</p>
-<div class="bar"><span>card <b id="progress"></b></span><span>score <span class="stat" id="score">0</span></span>
+<div class="controls"><span>card <b id="progress"></b></span><span>score <span class="stat" id="score">0</span></span>
 <span><b id="answered">0</b> answers</span></div></header>
 <section class="card" id="play"><div class="game"><div>
 <img id="pic" alt="">
 <div class="levels"><span></span><span></span><span></span><span></span><span></span><span></span></div>
-<div class="bar"><button type="button" id="reveal">Reveal more</button><span id="shown" class="hint"></span></div>
+<div class="controls"><button type="button" id="reveal">Reveal more</button><span id="shown" class="hint"></span></div>
 <p class="hint" id="where"></p></div>
 <div><h3>Which class is it? <span class="hint">(optional)</span></h3><div class="classes" id="classes"></div>
 <h3><label for="text">What do you see?</label></h3>
 <input id="text" type="text" autocomplete="off" placeholder="e.g. heel, laces, round collar">
-<div class="bar"><button type="button" class="primary" id="answer">Answer (worth <span id="worth"></span>)</button>
+<div class="controls"><button type="button" class="primary" id="answer">Answer (worth <span id="worth"></span>)</button>
 <button type="button" id="skip">Skip</button></div><div id="feedback"></div></div></div></section>
 <section class="card" id="done" hidden><h2>All done, thank you!</h2><p>Export your answers and give the file to
 <code>inx global --labels</code>.</p></section>
-<section class="card"><h2>Your answers</h2><div class="bar"><button type="button" id="json">Export JSON</button>
+<section class="card"><h2>Your answers</h2><div class="controls"><button type="button" id="json">Export JSON</button>
 <button type="button" id="csv">Export CSV</button><button type="button" id="reset">Start over</button></div>
 <textarea id="export" readonly aria-label="answers as JSON"></textarea></section>
 </main>
