@@ -33,7 +33,7 @@ def main():
         lab = AgglomerativeClustering(n_clusters=k, metric="cosine", linkage="complete").fit_predict(x)
         labels[k] = lab
         sil.append(silhouette_score(x, lab, metric="cosine"))
-    sil = np.array(sil)
+    sil = np.array(sil, np.float64)
     best_k = int(np.argmax(sil)) + 2  # the first maximum: ties go to the smaller k
     os.makedirs(OUT, exist_ok=True)
     with open(os.path.join(OUT, "reference_texts.txt"), "w", encoding="utf-8", newline="\n") as f:

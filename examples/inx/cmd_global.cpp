@@ -66,6 +66,11 @@ void run(const GlobalOptions& o) {
   inx::require<inx::value_error>(!o.embeddings.empty() && !o.vocab.empty(),
                                  "--embeddings and --vocab: both needed (or --texts-out to list the texts to embed)");
   const auto emb = lb::load_embeddings(o.embeddings, o.vocab);
+  // Every record's text and words need a row: a missing one is named with the record's line.
+  for (const auto& r : records) {
+    (void)emb.row(r.normalised, r.where);
+    for (const auto& w : lb::words(r.normalised)) (void)emb.row(w, r.where + " (a word of its text)");
+  }
   std::vector<std::string> texts;
   for (const auto& r : records) texts.push_back(r.normalised);
   lb::GroupOptions go;

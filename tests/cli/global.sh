@@ -79,11 +79,11 @@ E=(--embeddings "$DEMO/embeddings.npy" --vocab "$DEMO/vocab.txt")
 printf 'image,layer,cluster,text,level,guess\nnope.png,features.5,0,heel,0,\n' >"$TMP/unknown.csv"
 bad unknown_image 'unknown.csv line 2: image "nope.png" is in none of the reports' \
   global --reports "${R[@]}" --labels "$TMP/unknown.csv" "${E[@]}" --out "$TMP/bad"
-printf 'image,layer,cluster,text,level,guess\nfmnist_0001_trouser.png,features.5,9,legs,0,\n' >"$TMP/rank.csv"
+printf 'image,layer,cluster,text,level,guess\nfmnist_0002_trouser.png,features.5,9,legs,0,\n' >"$TMP/rank.csv"
 bad unknown_cluster 'line 2: layer "features.5" of image ".*" has [0-9]+ cluster\(s\), no rank 9' \
   global --reports "${R[@]}" --labels "$TMP/rank.csv" "${E[@]}" --out "$TMP/bad"
-printf 'image,layer,cluster,text,level,guess\nfmnist_0001_trouser.png,features.5,0,purple elephant,0,\n' >"$TMP/new.csv"
-bad text_without_row 'text "purple elephant" has no row in embeddings' \
+printf 'image,layer,cluster,text,level,guess\nfmnist_0002_trouser.png,features.5,0,purple elephant,0,\n' >"$TMP/new.csv"
+bad text_without_row 'new.csv line 2: text "purple elephant" has no row in embeddings' \
   global --reports "${R[@]}" --labels "$TMP/new.csv" "${E[@]}" --out "$TMP/bad"
 head -5 "$DEMO/vocab.txt" >"$TMP/short_vocab.txt"
 bad vocab_mismatch 'rows but 5 vocabulary lines' \
