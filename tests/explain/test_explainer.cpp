@@ -243,7 +243,8 @@ TEST(Explainer, ADeadClassGivesConstantMapsMarkedAsSuch) {
   }
   // A live class is not marked.
   ex::Explainer<Net, ex::GuidedGradCam, cl::KMeans<>> live(net(), kLayers);
-  for (const auto& l : live.explain(x.view())[0].layers) {
+  const auto records = live.explain(x.view());  // kept: a range-for over a temporary's member would dangle
+  for (const auto& l : records[0].layers) {
     EXPECT_FALSE(l.cam_constant) << l.name;
     for (const auto& c : l.clusters) EXPECT_FALSE(c.constant) << l.name;
   }
