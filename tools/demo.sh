@@ -31,6 +31,7 @@ echo
 echo "== INV's second half: people's words on the cluster maps of 50 images, aggregated per class (data/labels/demo)"
 bash tools/demo_labels.sh "$inx" "$out/labels" | tail -n +2
 echo
-echo "Open $out/report.html $photo in a browser (file://$(pwd)/$out/report.html);"
+abs=$(cd "$out" && pwd)
+echo "Open $out/report.html $photo in a browser (file://$abs/report.html);"
 echo "each image's contact sheet is <out>/<image>/sheet.png. The class-level explanation is"
 echo "$out/labels/global/global.html, and $out/labels/labeling.html is the game that collects the words."
