@@ -101,6 +101,20 @@ nimg=$(find "$ROOT/data/samples" -maxdepth 1 -name '*.png' | wc -l)
 [ "$(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))['images']))" "$TMP/folder/report.json")" = "$nimg" ] ||
   fail "folder: expected $nimg images (every PNG of data/samples) in the report"
 
+# --labeling: the game for every kept cluster, pictures inline.
+ok labeling --image "$ROOT/data/samples/fmnist_0018_bag.png" --labeling --out "$TMP/labeling"
+/usr/bin/python3 - "$TMP/labeling/labeling.html" "$TMP/labeling/report.json" <<'PY' || fails=$((fails + 1))
+import json, re, sys
+page, report = open(sys.argv[1], encoding="utf-8").read(), json.load(open(sys.argv[2]))
+data = json.loads(re.search(r'<script type="application/json" id="data">(.*?)</script>', page, re.S).group(1))
+want = sum(1 for im in report["images"] for l in im["layers"] for c in l["clusters"] if not c["constant"])
+assert len(data["cards"]) == want, (len(data["cards"]), want)
+assert all(len(c["reveals"]) == 6 and all(r.startswith("data:image/png;base64,") for r in c["reveals"])
+           for c in data["cards"])
+assert data["classes"][8] == "Bag" and data["cards"][0]["truth"] == report["images"][0]["class"]
+print(f"ok   labeling.html: {want} cards, six inline reveal pictures each")
+PY
+
 # Each other clustering policy and each method of the Grad-CAM family.
 for c in dbscan correlation ward; do
   ok "cluster_$c" --cluster "$c" --out "$TMP/c_$c"
