@@ -13,8 +13,6 @@
 
 #include "inx/core/error.hpp"
 #include "inx/io/decoded.hpp"
-#include "inx/io/limits.hpp"
-#include "inx/io/png_read.hpp"
 
 INX_BEGIN_NAMESPACE
 namespace io::detail {

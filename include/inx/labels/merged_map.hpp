@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <string>
 
+#include "inx/explain/inv.hpp"
 #include "inx/io/npy.hpp"
 #include "inx/labels/aggregate.hpp"
 #include "inx/labels/reports.hpp"
@@ -27,14 +28,8 @@ inline Tensor<float> merged_map(const MergedGroup& m, const ReportSet& reports) 
     if (acc.empty()) acc = Tensor<float>::zeros(map.shape());
     for (std::size_t i = 0; i < map.size(); ++i) acc.data()[i] += float(rc.weight) * map.data()[i];
   }
-  if (acc.empty()) return acc;
-  // Min-max scaling makes the mean's divisor (the summed weights) irrelevant.
-  float lo = acc.data()[0], hi = acc.data()[0];
-  for (float v : acc.span()) {
-    lo = std::min(lo, v);
-    hi = std::max(hi, v);
-  }
-  for (float& v : acc.span()) v = hi > lo ? (v - lo) / (hi - lo) : 0.0f;
+  // Scaled like every cluster map; scaling also makes the mean's divisor (the summed weights) irrelevant.
+  explain::minmax_scale(acc.span());
   return acc;
 }
 
