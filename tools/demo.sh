@@ -17,7 +17,7 @@ echo
 echo "== inx explain: the default model on three sample images (INV, paper clustering)"
 "$inx" explain --image data/samples/fmnist_0000_ankle_boot.png --image data/samples/fmnist_0002_trouser.png \
   --image data/samples/fmnist_0018_bag.png --out "$out"
-if [ -f data/models/efficientnet_lite0.npz ]; then
+if "$inx" version | grep -q "efficientnet_lite0: /"; then
   echo
   echo "== inx explain: a photograph (skimage's chelsea) with the pretrained EfficientNet-Lite0"
   "$inx" explain --model efficientnet_lite0 --image data/samples/chelsea.png --out "$out/photo"

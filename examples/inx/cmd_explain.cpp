@@ -225,9 +225,10 @@ void add_explain(CLI::App& app) {
       "a guided Grad-CAM), or with one method of the Grad-CAM family. With no flags: a bundled Fashion-MNIST image "
       "with the default model");
   cmd->add_option("--model", o->model, "one of: " + inx::models::model_names())->capture_default_str();
-  cmd->add_option("--weights", o->weights, ".npz (or folder of .npy) with PyTorch state_dict names; default for "
-                                           "fmnist: data/models/fmnist.npz, for efficientnet_lite0: "
-                                           "data/models/efficientnet_lite0.npz (tools/fetch_efficientnet.py)");
+  cmd->add_option("--weights", o->weights, ".npz (or folder of .npy) with PyTorch state_dict names; "
+                                           "default for fmnist: the shipped models/fmnist.npz; for efficientnet_lite0: "
+                                           "models/efficientnet_lite0.npz in the user data folder (`inx version` "
+                                           "shows it; tools/fetch_efficientnet.py fetches it)");
   cmd->add_flag("--synthetic-weights", o->synthetic, "deterministic synthetic weights (timing; meaningless maps)");
   cmd->add_option("--image", o->images, "PNG or JPEG image, or a folder of them (repeatable)");
   cmd->add_option("--layers", o->layers, "comma-separated layer names (default: the model's; `inx layers` lists "

@@ -13,14 +13,20 @@
 #include "inx/io/tensors.hpp"
 #include "inx/models/registry.hpp"
 #include "inx/models/synthetic.hpp"
+#include "paths.hpp"
 
 namespace inx_cli {
 
-// The data folder: $INX_DATA_DIR when set, else the source tree's data/ the program was built from.
-inline std::filesystem::path data_dir() {
-  if (const char* env = std::getenv("INX_DATA_DIR"); env && *env) return env;
-  return INX_DATA_DIR;
+// This program's layout (examples/CMakeLists.txt defines the three paths).
+inline paths::Layout layout() { return {INX_BUILD_BIN_DIR, INX_SOURCE_DATA_DIR, INX_RELATIVE_DATA_DIR}; }
+
+// The data folder and how it was found (paths.hpp gives the order); looked up once.
+inline const paths::DataDir& data_location() {
+  static const paths::DataDir found =
+      paths::find_data_dir(paths::Environment::from_process(), paths::executable(), layout());
+  return found;
 }
+inline std::filesystem::path data_dir() { return data_location().dir; }
 
 inline std::vector<std::string> read_class_names(const std::filesystem::path& file, std::size_t expected) {
   std::ifstream f(file);
@@ -33,19 +39,28 @@ inline std::vector<std::string> read_class_names(const std::filesystem::path& fi
   return names;
 }
 
-// --weights, or the model's own weights under the data folder: fmnist's ship with inx, efficientnet_lite0's are
-// fetched by tools/fetch_efficientnet.py (tools/setup.sh runs it).
+// tools/fetch_efficientnet.py: beside the source tree's data/, or in the install's data folder (tools/).
+inline std::filesystem::path fetch_script() {
+  const auto data = data_dir();
+  for (const auto& p : {data / "tools" / "fetch_efficientnet.py", data / ".." / "tools" / "fetch_efficientnet.py"})
+    if (std::filesystem::is_regular_file(p)) return p.lexically_normal();
+  return "tools/fetch_efficientnet.py";
+}
+
+// --weights, or the model's own weights: fmnist's ship with inx (data folder), efficientnet_lite0's are fetched by
+// tools/fetch_efficientnet.py into the user data folder (tools/setup.sh runs it).
 inline std::filesystem::path weights_path(const std::string& model, const std::string& weights) {
   if (!weights.empty()) return weights;
   const auto& info = inx::models::model_info(model);
   inx::require<inx::value_error>(!info.weights_file.empty(), "--weights: model '", model,
                                  "' has no weights of its own; give a .npz (tools/export_torch.py writes one)");
-  auto own = data_dir() / std::string(info.weights_file);
-  inx::require<inx::io_error>(std::filesystem::exists(own), "--weights: none given and ", own, " is missing (",
-                              model == "fmnist" ? "examples/train_fmnist makes it"
-                                                : "run /usr/bin/python3 tools/fetch_efficientnet.py to fetch it",
+  const auto w = paths::find_weights(std::string(info.weights_file), data_dir(), paths::Environment::from_process());
+  inx::require<inx::io_error>(w.found.has_value(), "--weights: none given, and model '", model, "' has no weights in ",
+                              w.shipped.parent_path(), " or ", w.fetched.parent_path(), " (",
+                              model == "fmnist" ? "examples/train_fmnist makes them"
+                                                : "python3 " + fetch_script().string() + " fetches them",
                               ")");
-  return own;
+  return *w.found;
 }
 
 // Fills a network with synthetic weights or loads them (--weights, or the shipped ones).

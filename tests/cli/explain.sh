@@ -129,12 +129,12 @@ done
 ok resnet18 --model resnet18 --synthetic-weights --image "$CAT" --layers layer3,layer4 --cluster kmeans --out "$TMP/r18"
 check_report "$TMP/r18" inv
 # The real pretrained EfficientNet-Lite0, where tools/fetch_efficientnet.py has fetched it: a cat is a cat.
-if [ -f "$ROOT/data/models/efficientnet_lite0.npz" ]; then
+if "$INX" version | grep -q "efficientnet_lite0: /"; then
   ok efficientnet_lite0 --model efficientnet_lite0 --image "$ROOT/data/samples/chelsea.png" --out "$TMP/eff"
   check_report "$TMP/eff" inv
   grep -qiE "tabby|tiger cat|Egyptian cat" "$TMP/out" || { fail "efficientnet_lite0: chelsea is not a cat"; cat "$TMP/out"; }
 else
-  echo "skip efficientnet_lite0: data/models/efficientnet_lite0.npz not fetched"
+  echo "skip efficientnet_lite0: its weights are not fetched ($("$INX" version | grep -o "efficientnet_lite0: .*"))"
 fi
 ok explicit_class --image "$ROOT/data/samples/fmnist_0002_trouser.png" --class 3 --out "$TMP/cls"
 grep -q '"class": 3' "$TMP/cls/report.json" || fail "explicit_class: class 3 not explained"

@@ -4,6 +4,8 @@
 #   2. find_package    a project that finds the installed inx and runs an ops::matmul program (and one on inx::cuda)
 #   3. add_subdirectory  a project that vendors inx: builds and runs the same program, and fails if inx defined
 #                      its tests, examples or benchmarks there
+#   3b. pkg-config     README's minimal example built with `g++ -std=c++20 $(pkg-config --cflags --libs inx)` against
+#                      the installed prefix, run on the installed default model and sample image
 #   4. headers   every public header compiled alone, and all of them in two linked translation units (ODR)
 #   5. headers under nvcc  every header and cuda/inx/**/*.cuh in two linked nvcc -std=c++20 translation units, and
 #                      each .cuh alone (see headers/CMakeLists.txt for the headers nvcc 13.0 cannot parse)
@@ -60,6 +62,16 @@ step "3. add_subdirectory(inx)"
 configure -S "$here/add_subdirectory" -B "$build/add_subdirectory" -DINX_CHECKOUT="$root"
 cmake --build "$build/add_subdirectory"
 "$build/add_subdirectory/consumer"
+
+step "3b. pkg-config: examples/minimal.cpp built with pkg-config --cflags --libs inx"
+export PKG_CONFIG_PATH=$prefix/share/pkgconfig
+pkg-config --cflags --libs inx
+# shellcheck disable=SC2046  # pkg-config's output is a list of flags
+g++ -std=c++20 -O2 -o "$build/minimal_pc" "$root/examples/minimal.cpp" -DINX_DATA_DIR="\"$prefix/share/inx\"" \
+  $(pkg-config --cflags --libs inx)
+"$build/minimal_pc" | tee "$build/minimal_pc.out"
+grep -q "Ankle boot" "$build/minimal_pc.out"
+unset PKG_CONFIG_PATH
 
 step "4. every header alone, and all headers in two linked translation units (ODR)"
 configure -S "$here/headers" -B "$build/headers" -DINX_CHECKOUT="$root" -DINX_HEADERS_NVCC=$cuda

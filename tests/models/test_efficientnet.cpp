@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "../../examples/inx/paths.hpp"
 #include "../nn/gradcheck.hpp"
 #include "inx/io/image.hpp"
 #include "inx/io/tensors.hpp"
@@ -141,9 +142,12 @@ TEST(EfficientNet, SyntheticWeightsMatchTheReferenceOnSixPhotos) {
 }
 
 TEST(EfficientNet, RealWeightsMatchTheReferenceOnSixPhotos) {
-  const std::filesystem::path weights = std::string(INX_SOURCE_DIR) + "/data/models/efficientnet_lite0.npz";
-  if (!std::filesystem::exists(weights))
-    GTEST_SKIP() << weights << " not fetched (tools/fetch_efficientnet.py makes it)";
+  // Where `inx` would load them from: the source tree's data/models (older checkouts) or the user data folder.
+  const auto where = inx_cli::paths::find_weights("models/efficientnet_lite0.npz",
+                                                  std::string(INX_SOURCE_DIR) + "/data",
+                                                  inx_cli::paths::Environment::from_process());
+  if (!where.found) GTEST_SKIP() << where.fetched << " not fetched (tools/fetch_efficientnet.py makes it)";
+  const std::filesystem::path weights = *where.found;
   auto net = std::make_unique<nn::Network<models::efficientnet_lite0>>();
   net->load(inx::io::load_tensors(weights), weights.string());  // strict: a missing, extra or mis-shaped tensor throws
   const auto fx = inx::io::load_npz(data_path("models/efficientnet/real.npz"));

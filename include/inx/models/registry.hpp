@@ -30,8 +30,8 @@ struct ModelInfo {
   // mobilenet_v2 the blocks features.7-18, efficientnet_lite0 the last block of each stage from stride 16 on and the
   // head's ReLU6, fmnist every conv block's ReLU output.
   std::string_view default_layers;
-  // Under the data folder: the weights used when none are given ("" when the model has none of its own). fmnist's
-  // ship with inx; efficientnet_lite0's are made by tools/fetch_efficientnet.py.
+  // The weights used when none are given ("" when the model has none of its own), relative to inx's data folder
+  // (fmnist's ship with inx) or to the user data folder (efficientnet_lite0's, fetched by tools/fetch_efficientnet.py).
   std::string_view weights_file;
 };
 
