@@ -2,10 +2,13 @@
 # The installed `inx` on its own: `cmake --install` of the runtime component (the program and share/inx) into a
 # temporary prefix, the prefix moved elsewhere, then the program run from an empty folder without INX_DATA_DIR:
 # `inx version` names the moved prefix's data, `inx classify` and `inx explain` (no flags: the bundled image and the
-# default model) work, and with share/inx removed the program fails with one line instead of reading the source tree.
+# default model) work, also with the source and build trees hidden (unshare -m, where allowed), and with share/inx
+# removed the program fails with one line instead of reading the source tree.
 # Usage: tests/cli/install.sh BUILD_DIR   (CTest test cli_install; the build must hold bin/inx)
 set -u
 BUILD=${1:?usage: install.sh BUILD_DIR}
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD_ABS=$(cd "$BUILD" && pwd)
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 fails=0
@@ -54,6 +57,21 @@ else
   cat "$TMP/err"
 fi
 [ -z "$(ls -A "$TMP/user" 2>/dev/null)" ] || fail "the programs wrote into the user data folder"
+
+# The source and build trees out of reach (a private mount namespace with empty folders over them), where the
+# machine allows it: the installed program still classifies.
+if unshare -m true 2>/dev/null; then
+  if unshare -m sh -c 'mount -t tmpfs none "$2" && mount -t tmpfs none "$1" && [ -z "$(ls -A "$1")" ] &&
+      "$3" classify --model fmnist --image "$4"' sh "$ROOT" "$BUILD_ABS" "$inx" "$TMP/boot.png" >"$TMP/out" 2>"$TMP/err" &&
+    grep -q "Ankle boot" "$TMP/out"; then
+    echo "ok   classify with the source and build trees hidden"
+  else
+    fail "classify with the source and build trees hidden"
+    cat "$TMP/out" "$TMP/err"
+  fi
+else
+  echo "skip hidden trees: unshare -m is not allowed here (the no-fallback check below still runs)"
+fi
 
 # Without its data the installed program says so in one line; it does not fall back to the source tree.
 rm -rf "$TMP/moved/share/inx"
