@@ -197,13 +197,14 @@ TEST(EfficientNet, OddInputSizesRun) {
 template <class L>
 void check_block(nn::Mode mode, Tensor<float> x) {
   // As the compositions in tests/nn/test_gradcheck.cpp: ReLU6's kinks inside a block cannot be kept away by choosing
-  // the input, so the few coordinates whose step crosses one are skipped.
-  constexpr inx_test::CheckOptions o{.eps = 1e-3f, .rtol = 5e-3, .max_skipped = 0.3};
+  // the input, so the checker retries a coordinate at smaller steps and skips the few it still cannot trust; a 1 %
+  // error in any tensor must fail (the mutation test).
+  constexpr inx_test::CheckOptions o{.eps = 1e-2f, .rtol = 2e-3, .max_skipped = 0.3};
   inx_test::GradChecker<L> g(mode, std::move(x), 1, 0.3f, 0.8f);
-  const auto failures = g.check(o);
+  const auto missed = g.undetected_mutations(o);
   std::string text;
-  for (const auto& f : failures) text += f + "\n";
-  EXPECT_TRUE(failures.empty()) << text;
+  for (const auto& f : missed) text += f + "\n";
+  EXPECT_TRUE(missed.empty()) << text;
 }
 
 TEST(EfficientNet, MBConvGradCheck) {

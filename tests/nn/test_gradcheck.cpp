@@ -37,20 +37,24 @@ std::string joined(const std::vector<std::string>& v) {
   return s;
 }
 
-// Gradient check of L on input x in `mode`; for eval mode also the data-only backward's input gradient.
+// Gradient check of L on input x in `mode`, as a mutation test: the gradients must pass, and every tensor's
+// gradient spoilt by 1 % (scaled by 1.01, or one element moved by 1 % of the largest) must fail. For eval mode also
+// the data-only backward's input gradient against the full one.
 template <class L>
 void check_layer(Mode mode, Tensor<float> x, CheckOptions o = {}, std::uint64_t seed = 1, float beta_lo = -0.2f,
-                 float beta_hi = 0.2f) {
+                 float beta_hi = 0.2f, const std::vector<std::string>& exempt = {}) {
   GradChecker<L> g(mode, std::move(x), seed, beta_lo, beta_hi);
   std::vector<inx_test::TensorCheck> report;
-  const auto failures = g.check(o, &report);
-  EXPECT_TRUE(failures.empty()) << joined(failures);
+  std::vector<std::string> zero;
+  const auto missed = g.undetected_mutations(o, &report, &zero, exempt);
+  EXPECT_TRUE(missed.empty()) << joined(missed);
+  EXPECT_LT(zero.size() + exempt.size(), report.size()) << "no gradient is checked";
   for (const auto& r : report) {
     SCOPED_TRACE(r.name);
-    EXPECT_GT(r.checked, 0u);
+    if (!r.exempt) EXPECT_GT(r.checked, 0u);
     if (std::getenv("INX_GRADCHECK_VERBOSE"))
-      std::printf("  %-22s checked %3zu skipped %3zu max error %.2e\n", r.name.c_str(), r.checked, r.skipped,
-                  r.max_error);
+      std::printf("  %-5s %-30s checked %3zu skipped %3zu max error %.2e%s\n", mode == Mode::eval ? "eval" : "train",
+                  r.name.c_str(), r.checked, r.skipped, r.max_error, r.zero ? " (zero gradient)" : r.exempt ? " (exempt)" : "");
   }
   if (mode == Mode::eval) {
     auto full = g.analytic().first;
@@ -90,11 +94,12 @@ TEST(GradCheck, Conv2dPointwiseInTrainMode) {
 
 TEST(GradCheck, BatchNorm2dEval) { check_layer<nn::BatchNorm2d<3>>(Mode::eval, distinct_input({2, 3, 4, 5}, 7)); }
 TEST(GradCheck, BatchNorm2dTrain) {
-  // Batch statistics make the layer non-linear: a smaller step keeps the O(eps^2) truncation error down.
-  check_layer<nn::BatchNorm2d<3>>(Mode::train, distinct_input({3, 3, 4, 4}, 8, 0.1f), {.eps = 4e-3f});
+  // Smooth but non-linear (batch statistics): a larger step keeps float32 rounding down; Richardson extrapolation
+  // keeps the truncation error at O(eps^4).
+  check_layer<nn::BatchNorm2d<3>>(Mode::train, distinct_input({3, 3, 4, 4}, 8, 0.1f), {.eps = 2e-2f});
 }
 TEST(GradCheck, BatchNorm2dTrainOneByOne) {
-  check_layer<nn::BatchNorm2d<4>>(Mode::train, distinct_input({5, 4, 1, 1}, 9, 0.3f), {.eps = 4e-3f});
+  check_layer<nn::BatchNorm2d<4>>(Mode::train, distinct_input({5, 4, 1, 1}, 9, 0.3f), {.eps = 2e-2f});
 }
 
 // ---- activations ----------------------------------------------------------------------------------------------
@@ -157,30 +162,42 @@ using SmallNet = nn::Sequential<
     nn::Named<"pool", nn::AdaptiveAvgPool2d<2>>, nn::Named<"flatten", nn::Flatten>,
     nn::Named<"fc", nn::Linear<24, 3>>>;
 
-// Kinks inside a composition cannot be kept away by choosing the input; the checker skips the few coordinates
-// whose step crosses one (the one-sided differences disagree there).
-constexpr CheckOptions composition{.eps = 1e-3f, .rtol = 5e-3, .max_skipped = 0.3};
+// Kinks inside a composition cannot be kept away by choosing the input; the checker retries a coordinate at smaller
+// steps and skips the few it still cannot trust.
+constexpr CheckOptions composition{.eps = 1e-2f, .rtol = 2e-3, .max_skipped = 0.3};
 
 TEST(GradCheck, SequentialAndNamed) {
   for (Mode m : both) check_layer<SmallNet>(m, distinct_input({3, 2, 6, 6}, 28, 0.02f), composition, 1, 0.3f, 0.8f);
 }
 
+// The whole fmnist model in eval mode, 64 sampled elements per tensor. The gradients of its input and of its first
+// conv and batch norm are small next to the logits (the input's largest is 0.047 against logits of order 10), so
+// float32 rounding of f drowns them below a step of 1e-3, and above it the steps cross ReLU and max-pool kinks: 63
+// of 64 input coordinates, 62 of features.0.weight's and all of features.1's are unsure at every step from 1e-2 to
+// 6e-4 (measured). Those four tensors are exempt here; they are checked against PyTorch instead
+// (FmnistParity.TappedActivationsAndGradients: the input gradient; the training step: every weight gradient), and
+// the layers themselves pass the mutation test above. Every later tensor must catch a 1 % error.
+// In train mode finite differences of the whole model cannot be made tight in float32 at all: a step in any early
+// layer moves the batch statistics of every later batch norm, and most coordinates of the first eight tensors cross
+// kinks at every step (measured: 194 of 282 unsure). Its training gradients are checked against PyTorch
+// (FmnistParity.TrainingStepGradientsAndRunningStatistics), and SmallNet above, the same kinds of layers in the same
+// order, passes the mutation test in train mode.
 TEST(GradCheck, FmnistModel) {
-  for (Mode m : both) {
-    // A whole model in train mode: every input moves the batch statistics of every channel, so steps cross ReLU
-    // kinks often; the layers themselves are checked tightly above, this checks that the gradients chain.
-    CheckOptions o = composition;
-    o.max_per_tensor = 16;
-    if (m == Mode::train) o.max_skipped = 0.7;
-    check_layer<inx::models::fmnist>(m, distinct_input({2, 1, 12, 12}, 29, 0.01f), o, 1, 0.3f, 0.8f);
-  }
+  CheckOptions o = composition;
+  o.max_per_tensor = 64;
+  check_layer<inx::models::fmnist>(Mode::eval, distinct_input({2, 1, 12, 12}, 29, 0.01f), o, 1, 0.3f, 0.8f,
+                                   {"input", "features.0.weight", "features.1.weight", "features.1.bias"});
 }
 
 TEST(GradCheck, ResNetBlocks) {
   for (Mode m : both) {
-    check_layer<nn::BasicBlock<4, 4>>(m, distinct_input({2, 4, 5, 5}, 30, 0.02f), composition, 1, 0.3f, 0.8f);
-    check_layer<nn::BasicBlock<3, 6, 2>>(m, distinct_input({2, 3, 6, 6}, 31, 0.02f), composition, 1, 0.3f, 0.8f);
-    check_layer<nn::Bottleneck<4, 2, 8, 2>>(m, distinct_input({2, 4, 6, 6}, 32, 0.02f), composition, 1, 0.3f, 0.8f);
+    // In train mode a batch norm's weight or bias moves a whole channel, whose steps cross ReLU kinks often: up to
+    // three quarters of a small batch norm's coordinates may be unsure (the mutation test still catches 1 %).
+    CheckOptions o = composition;
+    if (m == Mode::train) o.max_skipped = 0.75;
+    check_layer<nn::BasicBlock<4, 4>>(m, distinct_input({2, 4, 5, 5}, 30, 0.02f), o, 1, 0.3f, 0.8f);
+    check_layer<nn::BasicBlock<3, 6, 2>>(m, distinct_input({2, 3, 6, 6}, 31, 0.02f), o, 1, 0.3f, 0.8f);
+    check_layer<nn::Bottleneck<8, 4, 16, 2>>(m, distinct_input({2, 8, 6, 6}, 32, 0.02f), o, 1, 0.3f, 0.8f);
   }
 }
 
@@ -193,9 +210,9 @@ TEST(GradCheck, InvertedResidualBlocks) {
 
 // ---- the checker itself ---------------------------------------------------------------------------------------
 
-// A layer whose backward is subtly wrong: the input gradient scaled by 1.02 (What = 0), one weight-gradient element
-// off by 5% of the largest (What = 1), or a ReLU whose backward lets 1% leak through where the input was negative
-// (What = 2). The checker must reject each.
+// A layer whose backward is subtly wrong: the input gradient scaled by 1.01 (What = 0), one weight-gradient element
+// off by 1 % of the largest (What = 1), or a ReLU whose backward lets 1 % leak through where the input was negative
+// (What = 2). The checker must reject each, also inside a block (the composition options).
 template <class L, int What>
 struct Broken {
   static constexpr std::size_t in_channels = L::in_channels, out_channels = L::out_channels;
@@ -209,14 +226,17 @@ struct Broken {
     Tensor<float, D> backward(Tensor<float, D> dy, nn::Pass<D>& pass, std::string_view name) {
       auto keep = dy.clone();
       auto dx = inner_.backward(std::move(dy), pass, name);
-      if (What == 0) inx::ops::scale<D>(dx.view(), 1.02f);
+      if (What == 0) inx::ops::scale<D>(dx.view(), 1.01f);
       if (What == 1) {
         bool done = false;
         auto v = [&](std::string_view, Tensor<float, D>&, Tensor<float, D>* g, nn::TensorRole role) {
           if (role != nn::TensorRole::parameter || done) return;
           float mx = 0;
           for (float f : g->span()) mx = std::max(mx, std::fabs(f));
-          g->data()[g->size() / 2] += 0.05f * mx;
+          std::size_t at = 0;  // the largest element: a 1 % error there is 1 % of the tensor's scale
+          for (std::size_t i = 0; i < g->size(); ++i)
+            if (std::fabs(g->data()[i]) == mx) at = i;
+          g->data()[at] += 0.01f * mx;
           done = true;
         };
         inner_.visit(v, "");
@@ -248,11 +268,39 @@ TEST(GradCheck, CheckerRejectsWrongGradients) {
   EXPECT_FALSE(BrokenInput(Mode::eval, distinct_input({2, 2, 4, 4}, 40)).check(o).empty());
   EXPECT_FALSE(BrokenWeight(Mode::eval, distinct_input({2, 2, 4, 4}, 40)).check(o).empty());
   EXPECT_FALSE(BrokenMask(Mode::eval, distinct_input({2, 2, 4, 4}, 41)).check(o).empty());
-  EXPECT_FALSE(BrokenNorm(Mode::train, distinct_input({3, 2, 3, 3}, 42, 0.1f)).check({.eps = 4e-3f}).empty());
-  // Too many coordinates on a kink is a failure too, not a pass by omission.
-  const std::vector<double> a{1.0, 2.0, 3.0}, smooth(3, 0.0), kinked(3, 1.0);
-  EXPECT_TRUE(inx_test::compare("same", a, a, smooth, o).empty());
-  EXPECT_FALSE(inx_test::compare("kinks", a, a, kinked, o).empty());
+  EXPECT_FALSE(BrokenNorm(Mode::train, distinct_input({3, 2, 3, 3}, 42, 0.1f)).check({.eps = 2e-2f}).empty());
+  // Inside blocks, with the options the compositions use, in both modes: a 1 % error in the block's input gradient
+  // or in one of its weight gradients fails.
+  for (Mode m : both) {
+    using Block = nn::BasicBlock<4, 4>;
+    const auto x = distinct_input({2, 4, 5, 5}, 30, 0.02f);
+    EXPECT_TRUE(GradChecker<Block>(m, x.clone(), 1, 0.3f, 0.8f).check(composition).empty());
+    using BlockInput = GradChecker<Broken<Block, 0>>;
+    using BlockWeight = GradChecker<Broken<Block, 1>>;
+    EXPECT_FALSE(BlockInput(m, x.clone(), 1, 0.3f, 0.8f).check(composition).empty());
+    EXPECT_FALSE(BlockWeight(m, x.clone(), 1, 0.3f, 0.8f).check(composition).empty());
+    using IR = nn::InvertedResidual<4, 4, 1, 2>;
+    const auto y = distinct_input({2, 4, 5, 5}, 33, 0.02f);
+    EXPECT_TRUE(GradChecker<IR>(m, y.clone(), 1, 0.3f, 0.8f).check(composition).empty());
+    using IRInput = GradChecker<Broken<IR, 0>>;
+    using IRWeight = GradChecker<Broken<IR, 1>>;
+    EXPECT_FALSE(IRInput(m, y.clone(), 1, 0.3f, 0.8f).check(composition).empty());
+    EXPECT_FALSE(IRWeight(m, y.clone(), 1, 0.3f, 0.8f).check(composition).empty());
+  }
+  // Too many coordinates on a kink, or unsure, is a failure too, not a pass by omission.
+  const std::vector<double> a{1.0, 2.0, 3.0};
+  const inx_test::Numeric smooth{{0, 1, 2}, a, {0, 0, 0}, {0, 0, 0}}, kinked{{0, 1, 2}, a, {0, 0, 0}, {1, 1, 1}},
+      unsure{{0, 1, 2}, a, {1, 1, 1}, {0, 0, 0}};
+  EXPECT_TRUE(inx_test::compare("same", a, smooth, 1e-6, o).empty());
+  EXPECT_FALSE(inx_test::compare("kinks", a, kinked, 1e-6, o).empty());
+  EXPECT_FALSE(inx_test::compare("unsure", a, unsure, 1e-6, o).empty());
+  // 1 % off in one element, or all of them, fails; a gradient at rounding level is zero and passes as such.
+  EXPECT_FALSE(inx_test::compare("one", {1.0, 2.0, 3.03}, smooth, 1e-6, o).empty());
+  EXPECT_FALSE(inx_test::compare("all", {1.01, 2.02, 3.03}, smooth, 1e-6, o).empty());
+  inx_test::TensorCheck c;
+  EXPECT_TRUE(inx_test::compare("zero", {1e-9, 0.0, -1e-9}, {{0, 1, 2}, {0, 1e-9, 0}, {0, 0, 0}, {0, 0, 0}}, 1e-6, o,
+                                &c).empty());
+  EXPECT_TRUE(c.zero);
 }
 
 }  // namespace
