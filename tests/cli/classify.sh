@@ -10,19 +10,10 @@ BOOT="$ROOT/data/samples/fmnist_0000_ankle_boot.png"
 FMNIST_W="$ROOT/tests/data/nn/fmnist_weights.npz"
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-fails=0
+. "$ROOT/tests/cli/lib.sh"
 
-ok() {  # ok NAME ARGS... : exit 0
-  if "$INX" classify "${@:2}" >"$TMP/out" 2>"$TMP/err"; then echo "ok   $1"; else
-    echo "FAIL $1: exit $?"; cat "$TMP/err"; fails=$((fails + 1)); fi
-}
-bad() {  # bad NAME PATTERN ARGS... : non-zero exit, one stderr line matching PATTERN
-  "$INX" classify "${@:3}" >"$TMP/out" 2>"$TMP/err"
-  local rc=$? lines
-  lines=$(wc -l <"$TMP/err")
-  if [ $rc -ne 0 ] && [ "$lines" -eq 1 ] && grep -qE -- "$2" "$TMP/err"; then echo "ok   $1: $(cat "$TMP/err")"; else
-    echo "FAIL $1: exit $rc, $lines stderr lines, expected /$2/:"; cat "$TMP/err"; fails=$((fails + 1)); fi
-}
+ok() { expect_ok "$1" "$INX" classify "${@:2}"; }  # ok NAME ARGS...
+bad() { expect_bad "$1" "$2" "$INX" classify "${@:3}"; }  # bad NAME PATTERN ARGS...
 
 ok fmnist_text --model fmnist --weights "$FMNIST_W" --image "$BOOT" --top 3
 grep -q "Ankle boot\|T-shirt\|Trouser\|Pullover\|Dress\|Coat\|Sandal\|Shirt\|Sneaker\|Bag" "$TMP/out" ||
@@ -94,5 +85,4 @@ fi
 [ ! -e "$TMP/none.json" ] || { echo "FAIL: a JSON file was left behind"; fails=$((fails + 1)); }
 [ ! -e "$TMP/m2.npy" ] || { echo "FAIL: a maps file was left behind"; fails=$((fails + 1)); }
 
-echo "$fails failure(s)"
-[ "$fails" -eq 0 ]
+finish cli_classify

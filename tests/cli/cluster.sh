@@ -9,8 +9,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 MAPS="$ROOT/tests/data/cluster/chelsea_layer3.npy"
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-fails=0
-fail() { echo "FAIL $*"; fails=$((fails + 1)); }
+. "$ROOT/tests/cli/lib.sh"
 
 ok() {  # ok NAME ARGS... : exit 0, labels and JSON written and consistent
   rm -f "$TMP/l.npy" "$TMP/c.json"
@@ -26,14 +25,8 @@ assert real == list(range(len(real))) and len(real) == j["n_clusters"], (real, j
 PY
   else fail "$1: exit $?"; cat "$TMP/err"; fi
 }
-bad() {  # bad NAME PATTERN ARGS... : non-zero exit, one stderr line matching PATTERN, no output files
-  rm -f "$TMP/b.npy" "$TMP/b.json"
-  "$INX" cluster --labels-out "$TMP/b.npy" --json "$TMP/b.json" "${@:3}" >"$TMP/out" 2>"$TMP/err"
-  local rc=$? lines
-  lines=$(wc -l <"$TMP/err")
-  if [ $rc -ne 0 ] && [ "$lines" -eq 1 ] && grep -qE -- "$2" "$TMP/err" && [ ! -e "$TMP/b.npy" ] && [ ! -e "$TMP/b.json" ]; then
-    echo "ok   $1: $(cat "$TMP/err")"
-  else fail "$1: exit $rc, $lines stderr lines, expected /$2/:"; cat "$TMP/err"; fi
+bad() {  # bad NAME PATTERN ARGS... : as expect_bad, and no labels or JSON written
+  expect_bad "$1" "$2" "$INX" cluster --labels-out "$TMP/bad/b.npy" --json "$TMP/bad/b.json" "${@:3}"
 }
 
 ok kmeans --policy kmeans --k 4
@@ -59,5 +52,4 @@ bad k_too_big "k <= the number of rows" --input "$MAPS" --policy kmeans --k 1000
 bad unknown_policy "policy" --input "$MAPS" --policy spectral
 bad bad_linkage "linkage" --input "$MAPS" --policy correlation --linkage median
 
-echo
-if [ $fails -eq 0 ]; then echo "cli_cluster: all checks passed"; else echo "cli_cluster: $fails checks FAILED"; exit 1; fi
+finish cli_cluster

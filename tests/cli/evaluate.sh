@@ -12,27 +12,12 @@ TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 SCHEMA="$ROOT/tests/data/evaluate/metrics_schema.json"
 IDX=/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz
-fails=0
-fail() { echo "FAIL $*"; fails=$((fails + 1)); }
+. "$ROOT/tests/cli/lib.sh"
 mkdir -p "$TMP/img"
 cp "$ROOT"/data/samples/fmnist_000[0-4]*.png "$ROOT"/data/samples/fmnist_0008*.png "$TMP/img/"
 
-ok() {  # ok NAME ARGS... : exit 0
-  if "$INX" evaluate --quiet "${@:2}" >"$TMP/out" 2>"$TMP/err"; then echo "ok   $1"; else
-    fail "$1: exit $?"; cat "$TMP/err"; fi
-}
-bad() {  # bad NAME PATTERN ARGS... : non-zero exit, one stderr line matching PATTERN, nothing left in $TMP/bad
-  rm -rf "$TMP/bad"
-  "$INX" evaluate --quiet --out "$TMP/bad" "${@:3}" >"$TMP/out" 2>"$TMP/err"
-  local rc=$? lines left
-  lines=$(wc -l <"$TMP/err")
-  left=$( (ls -A "$TMP/bad" 2>/dev/null || true) | wc -l)
-  if [ $rc -ne 0 ] && [ "$lines" -eq 1 ] && grep -qE -- "$2" "$TMP/err" && [ "$left" -eq 0 ]; then
-    echo "ok   $1: $(cat "$TMP/err")"
-  else
-    fail "$1: exit $rc, $lines stderr lines, $left files left, expected /$2/:"; cat "$TMP/err"; ls -A "$TMP/bad" 2>/dev/null
-  fi
-}
+ok() { expect_ok "$1" "$INX" evaluate --quiet "${@:2}"; }  # ok NAME ARGS...
+bad() { expect_bad "$1" "$2" "$INX" evaluate --quiet --out "$TMP/bad" "${@:3}"; }  # bad NAME PATTERN ARGS...
 
 # 1. Every method and metric on five samples (0000, 0001, 0002, 0004, 0008).
 ok "all methods and metrics" --image "$TMP/img" --out "$TMP/all"
@@ -173,5 +158,4 @@ if [ -r "$IDX" ]; then
 fi
 bad "unknown flag" "--bogus" --image "$TMP/img" --bogus
 
-if [ $fails -ne 0 ]; then echo "$fails checks failed"; exit 1; fi
-echo "all inx evaluate checks passed"
+finish cli_evaluate

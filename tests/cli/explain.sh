@@ -13,25 +13,10 @@ mkdir -p "$ART"
 trap 'rm -rf "$TMP"' EXIT
 CAT="$ROOT/tests/data/models/chelsea_180x240.png"
 SCHEMA="$ROOT/tests/data/explain/report_schema.json"
-fails=0
-fail() { echo "FAIL $*"; fails=$((fails + 1)); }
+. "$ROOT/tests/cli/lib.sh"
 
-ok() {  # ok NAME ARGS... : exit 0
-  if "$INX" explain "${@:2}" >"$TMP/out" 2>"$TMP/err"; then echo "ok   $1"; else
-    fail "$1: exit $?"; cat "$TMP/err"; fi
-}
-bad() {  # bad NAME PATTERN ARGS... : non-zero exit, one stderr line matching PATTERN, nothing left in $TMP/bad
-  rm -rf "$TMP/bad"
-  "$INX" explain --quiet "${@:3}" >"$TMP/out" 2>"$TMP/err"
-  local rc=$? lines left
-  lines=$(wc -l <"$TMP/err")
-  left=$( (ls -A "$TMP/bad" 2>/dev/null || true) | wc -l)
-  if [ $rc -ne 0 ] && [ "$lines" -eq 1 ] && grep -qE -- "$2" "$TMP/err" && [ "$left" -eq 0 ]; then
-    echo "ok   $1: $(cat "$TMP/err")"
-  else
-    fail "$1: exit $rc, $lines stderr lines, $left files left, expected /$2/:"; cat "$TMP/err"; ls -A "$TMP/bad" 2>/dev/null
-  fi
-}
+ok() { expect_ok "$1" "$INX" explain "${@:2}"; }  # ok NAME ARGS...
+bad() { expect_bad "$1" "$2" "$INX" explain --quiet "${@:3}"; }  # bad NAME PATTERN ARGS...
 # check_report DIR METHOD EXTRA_PY : schema, every file the report names exists, per-method invariants
 check_report() {
   /usr/bin/python3 - "$1" "$2" "$SCHEMA" <<'PY' || fail "report in $1"
@@ -168,5 +153,4 @@ if "$INX" layers --model fmnist --size 56,56 >"$TMP/out" 2>&1 && grep -qE 'featu
 if ! "$INX" layers --model resnet18 --size 0,5 >"$TMP/out" 2>"$TMP/err" && [ "$(wc -l <"$TMP/err")" -eq 1 ]; then
   echo "ok   layers_bad_size: $(cat "$TMP/err")"; else fail "layers_bad_size"; cat "$TMP/err"; fi
 
-echo
-if [ $fails -eq 0 ]; then echo "cli_explain: all checks passed"; else echo "cli_explain: $fails checks FAILED"; exit 1; fi
+finish cli_explain

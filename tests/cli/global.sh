@@ -12,8 +12,7 @@ trap 'rm -rf "$TMP"' EXIT
 ART=${2:-$TMP}
 mkdir -p "$ART"
 DEMO=$ROOT/data/labels/demo
-fails=0
-fail() { echo "FAIL $*"; fails=$((fails + 1)); }
+. "$ROOT/tests/cli/lib.sh"
 
 if bash "$ROOT/tools/demo_labels.sh" "$INX" "$TMP/demo" >"$TMP/demo.out" 2>"$TMP/demo.err"; then
   echo "ok   demo chain: $(head -1 "$TMP/demo.out")"
@@ -63,18 +62,7 @@ case $rc in
   *) fail "labeling.html in the browser" ;;
 esac
 
-bad() {  # bad NAME PATTERN ARGS... : non-zero exit, one stderr line matching PATTERN, nothing left in $TMP/bad
-  rm -rf "$TMP/bad"
-  "$INX" "${@:3}" >"$TMP/out" 2>"$TMP/err"
-  local rc=$? lines left
-  lines=$(wc -l <"$TMP/err")
-  left=$( (ls -A "$TMP/bad" 2>/dev/null || true) | wc -l)
-  if [ $rc -ne 0 ] && [ "$lines" -eq 1 ] && [ "$left" -eq 0 ] && grep -qE -- "$2" "$TMP/err"; then
-    echo "ok   $1: $(cat "$TMP/err")"
-  else
-    fail "$1: exit $rc, $lines stderr lines, $left files left, expected /$2/:"; cat "$TMP/err"
-  fi
-}
+bad() { expect_bad "$1" "$2" "$INX" "${@:3}"; }  # bad NAME PATTERN ARGS...
 E=(--embeddings "$DEMO/embeddings.npy" --vocab "$DEMO/vocab.txt")
 printf 'image,layer,cluster,text,level,guess\nnope.png,features.5,0,heel,0,\n' >"$TMP/unknown.csv"
 bad unknown_image 'unknown.csv line 2: image "nope.png" is in none of the reports' \
@@ -117,6 +105,4 @@ else
   fail "a class without labels:"; cat "$TMP/err"
 fi
 
-echo
-[ $fails -eq 0 ] && echo "cli_global: all checks passed" || echo "cli_global: $fails failure(s)"
-exit $((fails > 0))
+finish cli_global
