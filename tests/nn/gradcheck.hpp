@@ -96,20 +96,20 @@ inline std::string compare(const std::string& name, const std::vector<double>& a
     c.zero = true;
     c.checked = analytic.size();
   } else {
+    const bool debug = std::getenv("INX_GRADCHECK_DEBUG") != nullptr;  // every coordinate's numbers, to stdout
     for (std::size_t i = 0; i < analytic.size(); ++i) {
       const double tol = tolerance(n, i, analytic[i], scale, o);
-      if (unsure(n, i, scale, o)) {
-        if (std::getenv("INX_GRADCHECK_DEBUG"))
-          std::printf("    skip %s[%zu] a %.6g num %.6g est %.2e kink %.2e scale %.3g\n", name.c_str(), n.index[i],
-                      analytic[i], n.value[i], n.error[i], n.kink[i], scale);
+      const double err = std::fabs(n.value[i] - analytic[i]);
+      const bool skip = unsure(n, i, scale, o);
+      if (debug)
+        std::printf("    %s%s[%zu] analytic %.6g numeric %.6g error %.2e estimate %.2e kink %.2e scale %.3g\n",
+                    skip ? "skip " : "", name.c_str(), n.index[i], analytic[i], n.value[i], err, n.error[i],
+                    n.kink[i], scale);
+      if (skip) {
         ++c.skipped;
         continue;
       }
       ++c.checked;
-      const double err = std::fabs(n.value[i] - analytic[i]);
-      if (std::getenv("INX_GRADCHECK_DEBUG"))
-        std::printf("    %s[%zu] a %.6g num %.6g err %.2e est %.2e kink %.2e scale %.3g\n", name.c_str(), n.index[i],
-                    analytic[i], n.value[i], err, n.error[i], n.kink[i], scale);
       c.max_error = std::max(c.max_error, err / (scale + std::fabs(analytic[i])));
       if (err > tol && fail.empty())
         fail = name + "[" + std::to_string(n.index[i]) + "]: analytic " + std::to_string(analytic[i]) + ", numeric " +
@@ -202,8 +202,9 @@ class GradChecker {
   }
 
   // The mutation test: every tensor's analytic gradient spoilt by 1 % in each Mutation way, one tensor at a time,
-  // must fail the check, by a failure that names that tensor. Returns the mutations that went unnoticed ("" entries
-  // never), and the tensors left out because their gradient is zero in exact arithmetic (`zero`).
+  // must fail the check, by a failure that names that tensor. Returns the mutations that went unnoticed and any
+  // failure of the unmutated check (empty: pass); `zero` gets the tensors left out because their gradient is zero in
+  // exact arithmetic.
   // `report` gets the unmutated check's verdicts. Tensors named in `exempt` are neither checked nor mutated: those
   // whose finite differences float32 cannot measure (the caller says why), reported with `exempt` set.
   std::vector<std::string> undetected_mutations(CheckOptions o, std::vector<TensorCheck>* report_out = nullptr,
