@@ -10,6 +10,7 @@ PKGS=(
   dataset-fashion-mnist
   python3-pil python3-jsonschema chromium chromium-driver python3-selenium
   clang libclang-rt-14-dev
+  libopenmpi-dev openmpi-bin
 )
 
 missing=()

@@ -2,7 +2,8 @@
 // with their names and probabilities; --json writes {"model", "results": [{"image", "logits", "top": [{"class",
 // "name", "prob"}]}]}. Without --weights, fmnist uses the weights the project ships (data/models/fmnist.npz).
 // --maps LAYER --maps-out FILE.npy also writes that layer's feature maps as a C x (H*W) matrix, one row per map: the
-// input `inx cluster` takes.
+// input `inx cluster` takes. Under `mpirun -np N` the images are shared among the ranks and rank 0 prints and
+// writes every result, in the order of --image.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -17,6 +18,7 @@
 
 #include "commands.hpp"
 #include "common.hpp"
+#include "ranks.hpp"
 #include "zoo.hpp"
 #include "inx/io/image.hpp"
 #include "inx/io/npy.hpp"
@@ -87,6 +89,20 @@ void write_json(const std::string& path, const std::string& model, const std::ve
   inx::io::write_file(path, j.dump(1) + "\n");  // atomic: a failed run never leaves half a JSON file
 }
 
+// Rank 0: every rank's results in rank order (the order of --image); the other ranks send theirs and get nothing.
+// CBOR keeps the logits and probabilities bit for bit.
+std::vector<Result> gather_results(const std::vector<Result>& mine) {
+  nlohmann::json j = nlohmann::json::array();
+  for (const auto& r : mine) j.push_back({{"image", r.image}, {"logits", r.logits}, {"top", r.top}, {"prob", r.prob}});
+  const auto bytes = nlohmann::json::to_cbor(j);
+  std::vector<Result> all;
+  for (const auto& part : ranks().gather(std::string(bytes.begin(), bytes.end())))
+    for (const auto& rj : nlohmann::json::from_cbor(part))
+      all.push_back({rj.at("image").get<std::string>(), rj.at("logits").get<std::vector<float>>(),
+                     rj.at("top").get<std::vector<std::size_t>>(), rj.at("prob").get<std::vector<double>>()});
+  return all;
+}
+
 void run(const ClassifyOptions& o) {
   const auto& info = inx::models::model_info(o.model);
   inx::require<inx::value_error>(o.top >= 1 && o.top <= info.classes, "--top: expected 1 to ", info.classes,
@@ -100,8 +116,12 @@ void run(const ClassifyOptions& o) {
   {
     auto net = make_network(o.model);
     load_weights(*net, o.model, o.weights, o.synthetic);
-    for (const auto& image : o.images) results.push_back(classify(*net, image, info, o.top, o.maps, &maps));
+    const auto share = my_shard(o.images.size());  // all of them without mpirun
+    for (std::size_t i = share.begin; i < share.end; ++i)
+      results.push_back(classify(*net, o.images[i], info, o.top, o.maps, &maps));
   }
+  if (ranks().parallel()) results = gather_results(results);
+  if (!ranks().root()) return;
 
   if (!o.maps_out.empty()) inx::io::save_npy(o.maps_out, maps.view());
   for (const auto& r : results) {

@@ -4,6 +4,8 @@
 // (include/inx/metrics/), prints a table of means and standard deviations over the images, and writes
 // metrics.json, metrics.csv and curves.png (the mean deletion and insertion curves) into --out. Images are taken
 // --batch at a time: each batch is explained, scored and dropped, so memory stays flat however many images a run has.
+// Under `mpirun -np N` each rank evaluates a contiguous share of the images and rank 0 writes the files, the same
+// as one process writes (the mean curves summed in a different order: within 1e-12 relative).
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -33,6 +35,7 @@
 #include "inx/render/plot.hpp"
 #include "policies.hpp"
 #include "progress.hpp"
+#include "ranks.hpp"
 #include "staging.hpp"
 
 namespace inx_cli {
@@ -86,40 +89,121 @@ std::vector<std::string> parse_list(const std::string& flag, const std::string& 
 }
 
 // The inputs: image files (as `inx explain` reads them) and/or images of an IDX file, preprocessed for the model.
+// Every rank knows every image's name; only this rank's share (all of them without mpirun) is loaded.
 struct Inputs {
-  std::vector<std::string> names;
-  std::vector<Tensor<float>> x;  // (C, H, W) each, as the network sees them
+  std::vector<std::string> names;  // every image, in order
+  inx::mpi::Shard share;           // the images this rank evaluates
+  std::vector<Tensor<float>> x;    // (C, H, W) each, as the network sees them: image share.begin + i at x[i]
 };
 
 Inputs load_inputs(const EvaluateOptions& o, const inx::models::Preprocess& pre) {
   Inputs in;
-  auto add = [&](inx::TensorView<const float> chw, const std::string& name) {
-    auto t = inx::models::preprocess(chw, pre, name);
-    t.reshape_inplace({pre.channels, pre.crop, pre.crop});
-    in.x.push_back(std::move(t));
-    in.names.push_back(name);
-  };
-  if (!o.images.empty())
-    for (const auto& path : image_files(o.images)) add(inx::io::load_image(path, pre.channels == 1 ? 1 : 0).view(), path);
+  const auto files = o.images.empty() ? std::vector<std::string>() : image_files(o.images);
+  in.names = files;
+  inx::Tensor<std::uint8_t> raw;
+  std::size_t h = 0, w = 0;
   if (!o.idx.empty()) {
-    const auto raw = inx::io::load_idx(o.idx);
+    raw = inx::io::load_idx(o.idx);
     inx::require<inx::value_error>(raw.rank() == 3, "--idx ", o.idx, ": expected images (N, H, W), found shape ",
                                    raw.shape().str());
-    const std::size_t n = raw.dim(0), h = raw.dim(1), w = raw.dim(2);
+    const std::size_t n = raw.dim(0);
+    h = raw.dim(1), w = raw.dim(2);
     inx::require<inx::value_error>(o.idx_offset < n, "--idx-offset: ", o.idx_offset, " is past the ", n,
                                    " images of ", o.idx);
     const std::size_t count = o.idx_count ? o.idx_count : n - o.idx_offset;
     inx::require<inx::value_error>(o.idx_offset + count <= n, "--idx-count: ", count, " images from ", o.idx_offset,
                                    " run past the ", n, " images of ", o.idx);
-    auto img = Tensor<float>::uninitialized({1, h, w});
-    for (std::size_t i = o.idx_offset; i < o.idx_offset + count; ++i) {
-      for (std::size_t p = 0; p < h * w; ++p) img.data()[p] = float(raw.data()[i * h * w + p]) / 255.0f;
-      add(img.view(), o.idx + "#" + std::to_string(i));
-    }
+    for (std::size_t i = o.idx_offset; i < o.idx_offset + count; ++i) in.names.push_back(o.idx + "#" + std::to_string(i));
   }
-  inx::require<inx::value_error>(!in.x.empty(), "--image or --idx: expected at least one image to evaluate on");
+  inx::require<inx::value_error>(!in.names.empty(), "--image or --idx: expected at least one image to evaluate on");
+  in.share = my_shard(in.names.size());
+  auto add = [&](inx::TensorView<const float> chw, const std::string& name) {
+    auto t = inx::models::preprocess(chw, pre, name);
+    t.reshape_inplace({pre.channels, pre.crop, pre.crop});
+    in.x.push_back(std::move(t));
+  };
+  auto img = Tensor<float>::uninitialized({1, h, w});
+  for (std::size_t k = in.share.begin; k < in.share.end; ++k) {
+    if (k < files.size()) {
+      add(inx::io::load_image(files[k], pre.channels == 1 ? 1 : 0).view(), files[k]);
+      continue;
+    }
+    const std::size_t i = o.idx_offset + (k - files.size());
+    for (std::size_t p = 0; p < h * w; ++p) img.data()[p] = float(raw.data()[i * h * w + p]) / 255.0f;
+    add(img.view(), in.names[k]);
+  }
   return in;
 }
+
+// One rank's results for rank 0 (under mpirun): its images' scores, classes and probabilities, and its sums of the
+// curves and sanity scores over its images, as CBOR (numbers bit for bit). Rank 0 adds the ranks' parts in rank
+// order.
+struct Partial {
+  using Scores = std::vector<std::vector<std::vector<double>>>;
+  using Sums = std::vector<std::vector<double>>;
+  inx::mpi::Shard share;
+  const Scores& scores;
+  const std::vector<std::int64_t>& classes;
+  const std::vector<double>& probs;
+  const std::vector<std::size_t>& constant;
+  const Sums &del, &ins, &rho, &ssim;
+  const std::vector<std::string>& modules;
+  std::size_t forwards;
+
+  std::string bytes() const {
+    nlohmann::json j;
+    j["begin"] = share.begin;
+    j["end"] = share.end;
+    auto slice = [&](const auto& v) { return std::vector(v.begin() + std::ptrdiff_t(share.begin), v.begin() + std::ptrdiff_t(share.end)); };
+    j["scores"] = nlohmann::json::array();
+    for (const auto& col : scores) {
+      nlohmann::json cj = nlohmann::json::array();
+      for (const auto& row : col) cj.push_back(slice(row));
+      j["scores"].push_back(cj);
+    }
+    j["classes"] = slice(classes);
+    j["probs"] = slice(probs);
+    j["constant"] = constant;
+    j["del"] = del, j["ins"] = ins, j["rho"] = rho, j["ssim"] = ssim;
+    j["modules"] = modules;
+    j["forwards"] = forwards;
+    const auto b = nlohmann::json::to_cbor(j);
+    return {b.begin(), b.end()};
+  }
+
+  static void add(const std::string& part, Scores& scores, std::vector<std::int64_t>& classes,
+                  std::vector<double>& probs, std::vector<std::size_t>& constant, Sums& del, Sums& ins, Sums& rho,
+                  Sums& ssim, std::vector<std::string>& modules, std::size_t& forwards) {
+    const auto j = nlohmann::json::from_cbor(part);
+    const auto begin = j.at("begin").get<std::size_t>(), end = j.at("end").get<std::size_t>();
+    for (std::size_t ci = 0; ci < scores.size(); ++ci)
+      for (std::size_t r = 0; r < scores[ci].size(); ++r) {
+        const auto v = j.at("scores").at(ci).at(r).get<std::vector<double>>();
+        std::copy(v.begin(), v.end(), scores[ci][r].begin() + std::ptrdiff_t(begin));
+      }
+    const auto cls = j.at("classes").get<std::vector<std::int64_t>>();
+    const auto pr = j.at("probs").get<std::vector<double>>();
+    std::copy(cls.begin(), cls.end(), classes.begin() + std::ptrdiff_t(begin));
+    std::copy(pr.begin(), pr.end(), probs.begin() + std::ptrdiff_t(begin));
+    const auto k = j.at("constant").get<std::vector<std::size_t>>();
+    for (std::size_t r = 0; r < constant.size(); ++r) constant[r] += k[r];
+    auto add_sums = [](Sums& into, const nlohmann::json& from) {
+      const auto s = from.get<Sums>();
+      for (std::size_t r = 0; r < into.size(); ++r) {
+        if (s[r].empty()) continue;  // a rank without images
+        if (into[r].empty()) into[r].assign(s[r].size(), 0.0);
+        for (std::size_t t = 0; t < s[r].size(); ++t) into[r][t] += s[r][t];
+      }
+    };
+    add_sums(del, j.at("del"));
+    add_sums(ins, j.at("ins"));
+    add_sums(rho, j.at("rho"));
+    add_sums(ssim, j.at("ssim"));
+    if (modules.empty()) modules = j.at("modules").get<std::vector<std::string>>();
+    forwards += j.at("forwards").get<std::size_t>();
+    (void)end;
+  }
+};
 
 // A UTF-8 string padded with spaces to `width` characters (not bytes).
 std::string pad(const std::string& s, std::size_t width) {
@@ -179,7 +263,7 @@ void run(const EvaluateOptions& o) {
   }
 
   const Inputs in = load_inputs(o, pre);
-  const std::size_t n_img = in.x.size(), n_rows = rows.size(), c = pre.channels, side = pre.crop;
+  const std::size_t n_img = in.names.size(), n_rows = rows.size(), c = pre.channels, side = pre.crop;
   // scores[col][row][image]; curves summed over images per row; constant-map counts per row.
   std::vector<std::vector<std::vector<double>>> scores(cols.size(),
                                                        std::vector<std::vector<double>>(n_rows, std::vector<double>(n_img)));
@@ -207,12 +291,19 @@ void run(const EvaluateOptions& o) {
     for (const auto& m : explained)
       explainers.push_back(std::make_unique<Ex>(*net, layers, inx::explain::weighting_from_name(m), policy, m == "inv"));
     mt::NetworkProbe probe(*net, o.batch);
-    Progress progress(n_img, o.quiet);
-
-    for (std::size_t b0 = 0; b0 < n_img; b0 += o.batch) {
-      const std::size_t nb = std::min(o.batch, n_img - b0);
+    Progress progress(n_img, o.quiet || !ranks().root());
+    // This rank's share of the images, in as many steps as the busiest rank needs (b0: a global image index).
+    const std::size_t steps = inx::mpi::max_batches(n_img, std::size_t(ranks().size()), o.batch);
+    for (std::size_t step = 0; step < steps; ++step) {
+      const std::size_t b0 = in.share.begin + std::min(step * o.batch, in.share.size());
+      const std::size_t nb = std::min(o.batch, in.share.end - b0);
+      if (nb == 0) {  // nothing left on this rank: it still takes part in the count of images done
+        progress.advance(std::size_t(ranks().sum(std::uint64_t(0))));
+        continue;
+      }
       auto x = Tensor<float>::uninitialized({nb, c, side, side});
-      for (std::size_t i = 0; i < nb; ++i) std::copy_n(in.x[b0 + i].data(), c * side * side, x.data() + i * c * side * side);
+      for (std::size_t i = 0; i < nb; ++i)
+        std::copy_n(in.x[b0 - in.share.begin + i].data(), c * side * side, x.data() + i * c * side * side);
       {  // the explained class: the prediction on the unmodified input
         auto logits = net->forward(x.view());
         inx::require<inx::value_error>(inx::ops::all_finite<inx::cpu>(logits.view()), "--weights: the network "
@@ -330,9 +421,25 @@ void run(const EvaluateOptions& o) {
           }
         }
       }
-      progress.advance(nb);
+      progress.advance(std::size_t(ranks().sum(std::uint64_t(nb))));
     }
     forwards = probe.forwards();
+  }
+  if (ranks().parallel()) {  // rank 0 takes every rank's scores and sums; the others are done
+    Partial mine{in.share, scores, classes, probs, constant, del_sum, ins_sum, sanity_rho_sum, sanity_ssim_sum,
+                 sanity_modules, forwards};
+    const auto parts = ranks().gather(mine.bytes());
+    if (ranks().root()) {
+      for (auto& v : {&del_sum, &ins_sum, &sanity_rho_sum, &sanity_ssim_sum})
+        for (auto& row : *v) row.clear();
+      std::fill(constant.begin(), constant.end(), 0);
+      forwards = 0;
+      for (const auto& part : parts)
+        Partial::add(part, scores, classes, probs, constant, del_sum, ins_sum, sanity_rho_sum, sanity_ssim_sum,
+                     sanity_modules, forwards);
+    }
+    // Rank 0 writes the files; the others are done (main.cpp has them wait for it, so a failure there stops all).
+    if (!ranks().root()) return;
   }
 
 

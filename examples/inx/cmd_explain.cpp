@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <vector>
@@ -31,6 +32,7 @@
 #include "inx/render/reveal.hpp"
 #include "policies.hpp"
 #include "progress.hpp"
+#include "ranks.hpp"
 #include "staging.hpp"
 
 namespace inx_cli {
@@ -110,6 +112,39 @@ void write_image(const fs::path& dir, const std::string& sub, inx::explain::Imag
   inx::io::save_png(dir / r.sheet_png, render::explanation_sheet(picture.view(), r, po).view());
 }
 
+// Rank 0: every rank's records and label cards, in rank order (each rank's share is a contiguous block of the image
+// list, so this is the list's order); the other ranks send theirs and keep nothing. Records travel as the report's
+// own JSON in CBOR, which keeps every number bit for bit.
+void gather_records(const inx::explain::ReportInfo& ri, std::vector<inx::explain::ImageRecord>& records,
+                    std::vector<inx::render::LabelCard>& cards) {
+  nlohmann::json mine = inx::explain::report_json(ri, records);
+  mine["cards"] = nlohmann::json::array();
+  for (const auto& c : cards) {
+    nlohmann::json reveals = nlohmann::json::array();
+    for (const auto& png : c.reveals) reveals.push_back(nlohmann::json::binary(png));
+    mine["cards"].push_back({{"image", c.image}, {"layer", c.layer}, {"cluster", c.cluster}, {"truth", c.truth},
+                             {"reveals", reveals}});
+  }
+  const auto bytes = nlohmann::json::to_cbor(mine);
+  const auto parts = ranks().gather(std::string(bytes.begin(), bytes.end()));
+  records.clear();
+  cards.clear();
+  for (std::size_t r = 0; r < parts.size(); ++r) {
+    const auto j = nlohmann::json::from_cbor(parts[r]);
+    for (auto& rec : inx::explain::images_from_json(j, "rank " + std::to_string(r) + "'s records"))
+      records.push_back(std::move(rec));
+    for (const auto& cj : j.at("cards")) {
+      inx::render::LabelCard c;
+      c.image = cj.at("image").get<std::string>();
+      c.layer = cj.at("layer").get<std::string>();
+      c.cluster = cj.at("cluster").get<std::size_t>();
+      c.truth = cj.at("truth").get<std::int64_t>();
+      for (std::size_t k = 0; k < c.reveals.size(); ++k) c.reveals[k] = cj.at("reveals").at(k).get_binary();
+      cards.push_back(std::move(c));
+    }
+  }
+}
+
 void run(const ExplainOptions& o) {
   using clock = std::chrono::steady_clock;
   const auto t_start = clock::now();
@@ -149,10 +184,18 @@ void run(const ExplainOptions& o) {
     load_weights(*net, o.model, o.weights, o.synthetic);
     inx::explain::Explainer<AnyNetwork, inx::explain::AnyWeighting, inx::cluster::AnyPolicy> explainer(
         *net, layers, weighting, policy, clusters);
-    Progress progress(images.size(), o.quiet);
+    // This rank's share of the images (all of them without mpirun), in as many steps as the busiest rank needs.
+    const auto share = my_shard(images.size());
+    const std::size_t steps = inx::mpi::max_batches(images.size(), std::size_t(ranks().size()), o.batch);
+    Progress progress(images.size(), o.quiet || !ranks().root());
     const auto& pre = info.preprocess;
-    for (std::size_t b0 = 0; b0 < images.size(); b0 += o.batch) {
-      const std::size_t nb = std::min(o.batch, images.size() - b0);
+    for (std::size_t step = 0; step < steps; ++step) {
+      const std::size_t b0 = share.begin + std::min(step * o.batch, share.size());
+      const std::size_t nb = std::min(o.batch, share.end - b0);
+      if (nb == 0) {  // nothing left on this rank: it still takes part in the count of images done
+        progress.advance(std::size_t(ranks().sum(std::uint64_t(0))));
+        continue;
+      }
       auto x = inx::Tensor<float>::uninitialized({nb, pre.channels, pre.crop, pre.crop});
       std::vector<inx::Tensor<float>> pictures;
       for (std::size_t i = 0; i < nb; ++i) {
@@ -181,18 +224,30 @@ void run(const ExplainOptions& o) {
         records.push_back(std::move(r));
       }
       t_render += std::chrono::duration<double>(clock::now() - t0).count();
-      progress.advance(nb);
+      progress.advance(std::size_t(ranks().sum(std::uint64_t(nb))));
     }
     timings = explainer.timings();
   }
 
-
   const inx::explain::ReportInfo ri{o.model, o.method, clusters ? o.cluster : ""};
-  inx::explain::write_report(staging.dir() / "report.json", ri, records);
-  if (o.html) inx::render::write_html_report(staging.dir() / "report.html", ri, records);
-  if (o.labeling)
-    inx::render::write_labeling_html(staging.dir() / "labeling.html", o.model, names, cards, info.preprocess.crop < 100);
-  staging.commit();
+  if (ranks().parallel()) {  // rank 0 takes every rank's records (and cards), in rank order: the images' order
+    gather_records(ri, records, cards);
+    std::vector<double> t{timings.network, timings.analysis, timings.weighting, timings.clustering, timings.maps,
+                          t_render};
+    ranks().sum(t);
+    timings.network = t[0], timings.analysis = t[1], timings.weighting = t[2], timings.clustering = t[3];
+    timings.maps = t[4];
+    t_render = t[5];
+  }
+  if (ranks().root()) {
+    inx::explain::write_report(staging.dir() / "report.json", ri, records);
+    if (o.html) inx::render::write_html_report(staging.dir() / "report.html", ri, records);
+    if (o.labeling)
+      inx::render::write_labeling_html(staging.dir() / "labeling.html", o.model, names, cards,
+                                       info.preprocess.crop < 100);
+  }
+  commit_in_rank_order(staging);
+  if (!ranks().root()) return;
 
   for (const auto& r : records) {
     std::printf("%s: %s (class %lld, p = %.4f)\n", r.image.c_str(), r.class_name.c_str(),
@@ -210,9 +265,11 @@ void run(const ExplainOptions& o) {
   if (!o.quiet)
     std::fprintf(stderr,
                  "inx explain: %zu images in %.3f s (%.2f images/s): network %.3f s, analysis %.3f s (thread-seconds: "
-                 "weighting %.3f, clustering %.3f, cluster maps %.3f), pictures and files %.3f s\n",
+                 "weighting %.3f, clustering %.3f, cluster maps %.3f), pictures and files %.3f s%s\n",
                  records.size(), total, double(records.size()) / total, timings.network, timings.analysis,
-                 timings.weighting, timings.clustering, timings.maps, t_render);
+                 timings.weighting, timings.clustering, timings.maps, t_render,
+                 ranks().parallel() ? (" (times summed over " + std::to_string(ranks().size()) + " ranks)").c_str()
+                                    : "");
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "commands.hpp"
+#include "ranks.hpp"
 #include "common.hpp"
 #include "inx/core/config.hpp"
 #include "inx/core/threads.hpp"
@@ -40,7 +41,12 @@ void print_version() {
   // The CUDA backend (cuda/, target inx::cuda) is a library for programs built with nvcc; this program is CPU-only
   // until `--device cuda` lands.
   std::printf("CUDA:      not built into this program\n");
-  std::printf("MPI:       not built into this program\n");
+  if (const auto mpi = mpi_description(); mpi.empty())
+    std::printf("MPI:       not built into this program\n");
+  else if (ranks().active())
+    std::printf("MPI:       %s (rank %d of %d)\n", mpi.c_str(), ranks().rank(), ranks().size());
+  else
+    std::printf("MPI:       %s (not started by mpirun: one process)\n", mpi.c_str());
   std::printf("threads:   %d (OMP_NUM_THREADS sets them)\n", inx::num_threads());
   try {
     const auto& d = data_location();

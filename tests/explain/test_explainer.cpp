@@ -249,3 +249,33 @@ TEST(Explainer, ADeadClassGivesConstantMapsMarkedAsSuch) {
     for (const auto& c : l.clusters) EXPECT_FALSE(c.constant) << l.name;
   }
 }
+
+// images_from_json is report_json's inverse (what `mpirun ... inx explain` relies on to gather the ranks' records):
+// every field comes back, through JSON text and through CBOR, and a document that is no report is named.
+TEST(Report, ReadsBackWhatItWrites) {
+  ex::Explainer<Net, ex::GuidedGradCam, cl::KMeans<>> e(net(), kLayers);
+  auto records = e.explain(batch({kSamples[0], kSamples[1]}).view());
+  ASSERT_FALSE(records[0].layers[0].clusters.empty());
+  records[0].image = "a/b.png";
+  records[0].class_name = "Ankle boot";
+  records[0].input_png = "0000/input.png";
+  records[1].layers[1].cam_png = "0001/cam.png";
+  records[0].layers[0].clusters[0].png = "0000/c0.png";
+  const ex::ReportInfo info{"fmnist", "inv", "kmeans"};
+  const auto j = ex::report_json(info, records);
+  const auto back = ex::images_from_json(nlohmann::json::parse(j.dump(1)));
+  ASSERT_EQ(back.size(), 2u);
+  EXPECT_EQ(back[0].layers[0].clusters[0].channels, records[0].layers[0].clusters[0].channels);
+  EXPECT_EQ(back[0].layers[0].channel_weights, records[0].layers[0].channel_weights);  // bit for bit
+  EXPECT_EQ(ex::report_json(info, back), j);
+  EXPECT_EQ(ex::report_json(info, ex::images_from_json(nlohmann::json::from_cbor(nlohmann::json::to_cbor(j)))), j);
+  EXPECT_EQ(ex::report_json(info, back).dump(1), j.dump(1));
+  auto broken = j;
+  broken["images"][0]["layers"][0].erase("kept");
+  EXPECT_THROW(ex::images_from_json(broken, "rank 1's records"), inx::io_error);
+  try {
+    ex::images_from_json(broken, "rank 1's records");
+  } catch (const inx::io_error& err) {
+    EXPECT_NE(std::string(err.what()).find("rank 1's records: not an inx explanation report"), std::string::npos);
+  }
+}

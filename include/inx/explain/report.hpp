@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "inx/explain/records.hpp"
 #include "inx/io/file.hpp"
@@ -48,6 +49,56 @@ inline nlohmann::json report_json(const ReportInfo& info, std::span<const ImageR
                            {"sheet_png", detail::file_or_null(im.sheet_png)}, {"layers", layers}});
   }
   return j;
+}
+
+// The records of a report_json() document back, without their maps (the report holds none): the inverse of
+// report_json for every field it writes, so report_json(info, images_from_json(j)) == j. Throws io_error naming
+// `where` for a document that is not such a report.
+inline std::vector<ImageRecord> images_from_json(const nlohmann::json& j, const std::string& where = "report") {
+  auto file = [](const nlohmann::json& v) { return v.is_null() ? std::string() : v.get<std::string>(); };
+  std::vector<ImageRecord> out;
+  try {
+    for (const auto& im : j.at("images")) {
+      ImageRecord r;
+      r.image = im.at("image").get<std::string>();
+      r.class_index = im.at("class").get<std::int64_t>();
+      r.class_name = im.at("class_name").get<std::string>();
+      r.prob = im.at("prob").get<double>();
+      r.predicted = im.at("predicted").get<std::int64_t>();
+      r.input_height = im.at("input_size").at(0).get<std::size_t>();
+      r.input_width = im.at("input_size").at(1).get<std::size_t>();
+      r.input_png = file(im.at("input_png"));
+      r.sheet_png = file(im.at("sheet_png"));
+      for (const auto& lj : im.at("layers")) {
+        LayerRecord l;
+        l.name = lj.at("name").get<std::string>();
+        l.channels = lj.at("shape").at(0).get<std::size_t>();
+        l.height = lj.at("shape").at(1).get<std::size_t>();
+        l.width = lj.at("shape").at(2).get<std::size_t>();
+        l.channel_weights = lj.at("channel_weights").get<std::vector<double>>();
+        l.kept = lj.at("kept").get<std::vector<std::int64_t>>();
+        l.n_clusters_found = lj.at("n_clusters_found").get<std::int64_t>();
+        l.cam_npy = file(lj.at("cam_npy"));
+        l.cam_png = file(lj.at("cam_png"));
+        l.cam_constant = lj.at("cam_constant").get<bool>();
+        for (const auto& cj : lj.at("clusters")) {
+          ClusterRecord c;
+          c.rank = cj.at("rank").get<std::size_t>();
+          c.weight = cj.at("weight").get<double>();
+          c.channels = cj.at("channels").get<std::vector<std::int64_t>>();
+          c.constant = cj.at("constant").get<bool>();
+          c.png = file(cj.at("png"));
+          c.npy = file(cj.at("npy"));
+          l.clusters.push_back(std::move(c));
+        }
+        r.layers.push_back(std::move(l));
+      }
+      out.push_back(std::move(r));
+    }
+  } catch (const nlohmann::json::exception& e) {
+    throw io_error(inx::detail::msg(where, ": not an inx explanation report (", e.what(), ")"));
+  }
+  return out;
 }
 
 // Writes the report atomically (temporary file, then rename).
