@@ -20,7 +20,7 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME inx)
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SHLIBDEPS ON)
 # share/inx/tools/fetch_efficientnet.py (the pretrained ImageNet weights) needs PyTorch and pip.
-set(CPACK_DEBIAN_RUNTIME_PACKAGE_SUGGESTS "python3-torch, python3-numpy, python3-pip")
+set(CPACK_DEBIAN_RUNTIME_PACKAGE_SUGGESTS "python3-torch, python3-numpy, python3-pip, openmpi-bin")
 string(CONCAT CPACK_COMPONENT_RUNTIME_DESCRIPTION
     "layer-by-layer explanations of convolutional image classifiers (INV)\n"
     " The inx program: classify images, cluster feature maps and explain classifiers layer by layer (INV, the "
@@ -31,6 +31,7 @@ set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_NAME libinx-dev)
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_SECTION libdevel)
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_ARCHITECTURE all)
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_RECOMMENDS inx)
+set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_SUGGESTS libopenmpi-dev)  # for inx::mpi (inx/mpi/world.hpp)
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_DEPENDS
     "libxtensor-dev, xtl-dev, libdnnl-dev, libspng-dev, libturbojpeg0-dev, libutf8proc-dev, nlohmann-json3-dev, zlib1g-dev, pkg-config")
 string(CONCAT CPACK_COMPONENT_DEVELOPMENT_DESCRIPTION

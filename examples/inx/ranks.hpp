@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "inx/core/error.hpp"
+#include "inx/mpi/errors.hpp"
 #include "inx/mpi/shard.hpp"
 
 #ifdef INX_HAVE_MPI
@@ -19,24 +20,13 @@
 
 namespace inx_cli {
 
-#ifdef INX_HAVE_MPI
-using Ranks = inx::mpi::World;
 using inx::mpi::mpi_error;
 using inx::mpi::peer_failed;
+
+#ifdef INX_HAVE_MPI
+using Ranks = inx::mpi::World;
 inline std::string mpi_description() { return inx::mpi::library_version(); }
 #else
-class peer_failed : public inx::error {
- public:
-  peer_failed(int rank, int code, const std::string& what) : inx::error(what), rank_(rank), code_(code) {}
-  int rank() const noexcept { return rank_; }
-  int code() const noexcept { return code_; }
- private:
-  int rank_, code_;
-};
-class mpi_error : public inx::error {
- public:
-  using inx::error::error;
-};
 inline std::string mpi_description() { return ""; }
 
 // One process: every collective is the identity.

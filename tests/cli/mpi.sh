@@ -108,6 +108,16 @@ for n in 2 4; do
   same_files "global_np$n files" "$TMP/demo/global" "$TMP/gl$n" bytes
 done
 
+# Fewer images than ranks: the ranks without one take part with empty steps.
+expect_ok explain_one_image "$INX" explain --image "$SAMPLES/chelsea.png" --quiet --out "$TMP/few1"
+expect_ok explain_one_image_np3 run_np 3 explain --image "$SAMPLES/chelsea.png" --quiet --out "$TMP/few3"
+close "explain_one_image_np3 report.json" "$TMP/few1/report.json" "$TMP/few3/report.json" 0
+expect_ok evaluate_one_image "$INX" evaluate --image "$SAMPLES/chelsea.png" --method gradcam,random --quiet \
+  --out "$TMP/fewe1"
+expect_ok evaluate_one_image_np3 run_np 3 evaluate --image "$SAMPLES/chelsea.png" --method gradcam,random --quiet \
+  --out "$TMP/fewe3"
+close "evaluate_one_image_np3 metrics.json" "$TMP/fewe1/metrics.json" "$TMP/fewe3/metrics.json" 0
+
 # A bad image in the last rank's share: the run stops on every rank with that rank's one line, nothing is left in
 # the output folder, and mpirun's exit status is non-zero.
 mkdir -p "$TMP/badimg"

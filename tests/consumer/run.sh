@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Consumer checks: inx used the ways a user's project uses it.
 #   1. install   cmake --install into a temporary prefix (with the CUDA backend where nvcc exists)
-#   2. find_package    a project that finds the installed inx and runs an ops::matmul program (and one on inx::cuda)
+#   2. find_package    a project that finds the installed inx and runs an ops::matmul program (and one on inx::cuda,
+#                      and one on inx::mpi, alone and under mpirun -np 2)
 #   3. add_subdirectory  a project that vendors inx: builds and runs the same program, and fails if inx defined
 #                      its tests, examples or benchmarks there
 #   3b. pkg-config     README's minimal example built with `g++ -std=c++20 $(pkg-config --cflags --libs inx)` against
@@ -23,6 +24,13 @@ if command -v nvcc > /dev/null || [ -x /usr/local/cuda/bin/nvcc ]; then
 else
   cuda=OFF
   echo "-- consumer: nvcc not found: the CUDA backend's install and the nvcc header checks are NOT run"
+fi
+
+if command -v mpirun > /dev/null && command -v mpicc > /dev/null; then  # openmpi-bin, libopenmpi-dev
+  mpi=ON
+else
+  mpi=OFF
+  echo "-- consumer: no MPI found: the installed inx::mpi is NOT checked"
 fi
 
 step() {
@@ -53,10 +61,14 @@ echo "installed $(cd "$prefix/include" && find inx -type f | wc -l) headers"
 
 step "2. find_package(inx) from the installed prefix"
 configure -S "$here/find_package" -B "$build/find_package" -DCMAKE_PREFIX_PATH="$prefix" -DINX_CONSUMER_CUDA=$cuda \
-  -DCMAKE_CUDA_ARCHITECTURES=90
+  -DINX_CONSUMER_MPI=$mpi -DCMAKE_CUDA_ARCHITECTURES=90
 cmake --build "$build/find_package"
 "$build/find_package/consumer"
 if [ "$cuda" = ON ]; then "$build/find_package/consumer_cuda"; fi
+if [ "$mpi" = ON ]; then
+  "$build/find_package/consumer_mpi"
+  OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 mpirun -q --oversubscribe -np 2 "$build/find_package/consumer_mpi"
+fi
 
 step "3. add_subdirectory(inx)"
 configure -S "$here/add_subdirectory" -B "$build/add_subdirectory" -DINX_CHECKOUT="$root"

@@ -24,25 +24,10 @@
 
 #include "inx/core/config.hpp"
 #include "inx/core/error.hpp"
+#include "inx/mpi/errors.hpp"
 
 INX_BEGIN_NAMESPACE
 namespace mpi {
-
-// Thrown on the ranks that did not fail when another rank called fail(): what() is that rank's message.
-class peer_failed : public error {
- public:
-  peer_failed(int rank, int code, const std::string& what) : error(what), rank_(rank), code_(code) {}
-  int rank() const noexcept { return rank_; }  // the failing rank
-  int code() const noexcept { return code_; }  // the exit code it asked for
- private:
-  int rank_, code_;
-};
-
-// An MPI call failed: the job's state is unknown, so the program ends the whole job (World::abort) after saying so.
-class mpi_error : public error {
- public:
-  using error::error;
-};
 
 // Whether this process was started by an MPI launcher (Open MPI's mpirun, MPICH's Hydra, PMIx, Slurm's srun with PMI).
 inline bool launched() {
