@@ -1,5 +1,6 @@
 // Clustering policies on CNN-shaped matrices: n feature maps (rows) x d = H*W pixels. By default a short grid;
-// INX_BENCH_FULL=1 runs every n in {64, 256, 512, 2048} x d in {49, 196, 784, 3136}. With INX_BENCH_DATA set to a
+// INX_BENCH_FULL=1 runs every n in {64, 256, 512, 2048} x d in {49, 196, 784, 3136}; INX_BENCH_SHAPES=NxD,... runs
+// exactly those shapes (bench/compare_sklearn.py and bench/cluster_scaling.py set it). With INX_BENCH_DATA set to a
 // folder holding x_n<N>_d<D>.npy (bench/compare_sklearn.py writes them) those matrices are used, so inx and
 // scikit-learn see the same data; otherwise a seeded synthetic matrix (ReLU of 8 Gaussian groups) is used.
 #include <benchmark/benchmark.h>
@@ -97,6 +98,20 @@ const bool registered = [] {
     shapes.clear();
     for (std::size_t n : {64, 256, 512, 2048})
       for (std::size_t d : {49, 196, 784, 3136}) shapes.emplace_back(n, d);
+  }
+  if (const char* list = std::getenv("INX_BENCH_SHAPES")) {  // "NxD,NxD,...": exactly these shapes
+    shapes.clear();
+    std::string s(list);
+    for (std::size_t at = 0; at < s.size();) {
+      const std::size_t end = std::min(s.find(',', at), s.size());
+      std::size_t n = 0, d = 0;
+      if (std::sscanf(s.substr(at, end - at).c_str(), "%zux%zu", &n, &d) == 2 && n > 0 && d > 0)
+        shapes.emplace_back(n, d);
+      else
+        std::fprintf(stderr, "bench_cluster: INX_BENCH_SHAPES: ignoring '%s' (expected NxD)\n",
+                     s.substr(at, end - at).c_str());
+      at = end + 1;
+    }
   }
   for (const auto& [name, fn] : kBenches)
     for (const auto& [n, d] : shapes) {

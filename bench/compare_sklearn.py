@@ -92,7 +92,7 @@ def time_call(fn, repeats):
 
 
 def run_inx(binary, name, n, d, folder, threads):
-    env = dict(os.environ, OMP_NUM_THREADS=str(threads), INX_BENCH_DATA=folder, INX_BENCH_FULL="1")
+    env = dict(os.environ, OMP_NUM_THREADS=str(threads), INX_BENCH_DATA=folder, INX_BENCH_SHAPES=f"{n}x{d}")
     cmd = [binary, f"--benchmark_filter=^cluster/{name}/n{n}_d{d}/", "--benchmark_format=json"]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout
     runs = json.loads(out)["benchmarks"]
