@@ -2,9 +2,11 @@
 """Makes the clustering fixtures in tests/data/cluster/: inputs (float32 .npy) and scikit-learn / scipy references.
 
 Inputs: Gaussian blobs, plus real feature maps: activations of a few layers of a seeded, randomly initialised
-torchvision ResNet-18 on skimage's sample photographs, one row per channel (flattened H*W).
+torchvision ResNet-18 on skimage's sample photographs, one row per channel (flattened H*W), and ResNet-50's layer4
+(2,048 maps, the size real networks give). With openTSNE installed (pip install openTSNE) the large input also gets
+openTSNE's KL divergence as a second t-SNE reference.
 For each input <name>.npy this writes <name>.json (scalars: k-means inertia, silhouette, t-SNE KL, eps) and
-<name>.<ref>.npy arrays (labels as int64, PCA components as float32). Rerun: /usr/bin/python3 tools/make_cluster_fixtures.py
+<name>.<ref>.npy arrays (labels as int64, PCA components as float32). Rerun: /usr/bin/python3 tools/make_cluster_fixtures.py (or a venv's python with openTSNE)
 """
 import json
 import os
@@ -42,6 +44,45 @@ def feature_maps():
             net(x)
         a = taps[layer][0].numpy()
         out[f"{img_name}_{layer}"] = a.reshape(a.shape[0], -1).astype(np.float32)
+    return out
+
+
+def feature_maps_large():
+    """Maps at the sizes real networks give: a seeded, randomly initialised torchvision ResNet-50's layer4 (2,048
+    maps of 7 x 7) on skimage's astronaut, the same way as feature_maps()."""
+    import torch
+    import torchvision
+    from skimage import data, transform
+
+    torch.manual_seed(0)
+    net = torchvision.models.resnet50(weights=None).eval()
+    taps = {}
+    net.layer4.register_forward_hook(lambda m, i, o: taps.__setitem__("layer4", o.detach()))
+    img = data.astronaut().astype(np.float32) / 255.0
+    img = transform.resize(img, (224, 224), anti_aliasing=True).astype(np.float32)
+    x = torch.from_numpy(((img - [0.485, 0.456, 0.406]) / [0.229, 0.224, 0.225]).astype(np.float32))
+    with torch.no_grad():
+        net(x.permute(2, 0, 1)[None].contiguous())
+    a = taps["layer4"][0].numpy()
+    return {"astronaut_resnet50_layer4": a.reshape(a.shape[0], -1).astype(np.float32)}
+
+
+def opentsne_kls(x, seeds=3):
+    """openTSNE 1.0.4's KL divergence on x with scikit-learn's schedule (250 iterations of exaggeration 12, then 750),
+    by Barnes-Hut (theta 0.5) and by FFT interpolation; None without openTSNE (pip install openTSNE)."""
+    try:
+        import openTSNE
+    except ImportError:
+        return None
+    out = {}
+    for method in ("bh", "fft"):
+        kls = []
+        for s in range(seeds):
+            emb = openTSNE.TSNE(perplexity=30, n_iter=750, early_exaggeration_iter=250, early_exaggeration=12,
+                                negative_gradient_method=method, theta=0.5, initialization="pca", random_state=s,
+                                n_jobs=2).fit(x)
+            kls.append(float(emb.kl_divergence))
+        out[method] = kls
     return out
 
 
@@ -115,6 +156,9 @@ def references(name, x, meta):
         kls = [float(TSNE(n_components=2, random_state=s, init="pca", learning_rate="auto").fit(x).kl_divergence_)
                for s in range(3)]
         ref["tsne_kl"] = kls
+        ot = opentsne_kls(x) if meta.get("opentsne", False) else None
+        if ot:
+            ref["opentsne_kl"] = ot
         xm = minmax_rows(x)
         ref["tsne_kl_minmax_pca"] = float(TSNE(n_components=2, random_state=0, init="pca", learning_rate="auto")
                                           .fit(PCA(n_components=min(50, n, d), svd_solver="full").fit_transform(xm))
@@ -166,6 +210,8 @@ def main():
     sets["blobs49"] = (x.astype(np.float32), {"tsne": False})
     for name, fm in feature_maps().items():
         sets[name] = (fm, {"tsne": name.endswith("layer3"), "paper": name.endswith(("layer3", "layer4"))})
+    for name, fm in feature_maps_large().items():
+        sets[name] = (fm, {"tsne": True, "paper": True, "opentsne": True})
     for name, (x, meta) in sets.items():
         np.save(os.path.join(OUT, f"{name}.npy"), x)
         references(name, x, meta)

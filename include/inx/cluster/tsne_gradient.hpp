@@ -113,6 +113,31 @@ class QuadTree {
     fy += gy;
   }
 
+  // The cells a group of points (bounding box [x0, x1] x [y0, y1]) interacts with, for tsne_group_repulsion: a cell
+  // is summarised when it is far enough from every point of the box (width² < theta² dmin², dmin the distance from
+  // the box to the cell's centre of mass), which implies the single-point criterion for each of them: the group
+  // opens at least the cells each point would, so its sums are at least as accurate. Leaves are listed with
+  // leaf = 1 (their own point is skipped when evaluated). One walk serves the whole group.
+  void interactions(float x0, float x1, float y0, float y1, float theta2, std::vector<float>& lx,
+                    std::vector<float>& ly, std::vector<float>& lc, std::vector<float>& leaf) const {
+    lx.clear(), ly.clear(), lc.clear(), leaf.clear();
+    std::int32_t stack[kStack];
+    int top = 0;
+    stack[top++] = 0;
+    while (top > 0) {
+      const Node& c = nodes_[static_cast<std::size_t>(stack[--top])];
+      if (c.count == 0) continue;
+      const float ex = std::max({0.0f, x0 - c.mx, c.mx - x1}), ey = std::max({0.0f, y0 - c.my, c.my - y1});
+      const bool is_leaf = c.child < 0;
+      if (is_leaf || c.width2 < theta2 * (ex * ex + ey * ey) || top + 4 > kStack) {
+        lx.push_back(c.mx), ly.push_back(c.my), lc.push_back(static_cast<float>(c.count));
+        leaf.push_back(is_leaf ? 1.0f : 0.0f);
+      } else {
+        for (int k = 0; k < 4; ++k) stack[top++] = c.child + k;
+      }
+    }
+  }
+
  private:
   void insert(const float* xs, const float* ys, std::size_t p) {
     std::size_t ci = 0;
@@ -129,9 +154,12 @@ class QuadTree {
         const auto q = static_cast<std::size_t>(c.point);
         // Duplicates (or a cell too small to split further) stay together in one leaf.
         if ((xs[q] == xs[p] && ys[q] == ys[p]) || depth > 60) return;
-        split(ci);
+        // The leaf's points so far (q and its duplicates: every one of them, not one) move to one child.
+        const std::int64_t held = c.count - 1;
+        split(ci);  // invalidates c
         Cell& cq = cells_[child_of(ci, xs[q], ys[q])];
-        cq.mx = xs[q], cq.my = ys[q], cq.count = 1, cq.point = static_cast<std::int64_t>(q);
+        cq.mx = double(held) * xs[q], cq.my = double(held) * ys[q], cq.count = held;
+        cq.point = static_cast<std::int64_t>(q);
       }
       ci = child_of(ci, xs[p], ys[p]);
     }
@@ -245,6 +273,35 @@ INX_TSNE_CLONES inline double tsne_row_plog(const float* col0, const float* col1
   }
   return s;
 }
+// The repulsive sums of one point over a group's interaction list (QuadTree::interactions): count q, count q² dx,
+// count q² dy with q = 1 / (1 + d²), skipping the point's own leaf. Branch-free, so it vectorises.
+INX_TSNE_CLONES inline void tsne_group_repulsion(const float* lx, const float* ly, const float* lc, const float* leaf,
+                                                 std::size_t m, float px, float py, float* sums) {
+  float s = 0, gx = 0, gy = 0;
+#pragma omp simd reduction(+ : s, gx, gy)
+  for (std::size_t t = 0; t < m; ++t) {
+    const float dx = px - lx[t], dy = py - ly[t], d2 = dx * dx + dy * dy;
+    const bool self = leaf[t] > 0 && std::abs(dx) <= 1e-12f && std::abs(dy) <= 1e-12f;
+    const float q = 1.0f / (1.0f + d2), w = self ? 0.0f : lc[t] * q;
+    s += w;
+    gx += w * q * dx;
+    gy += w * q * dy;
+  }
+  sums[0] = s, sums[1] = gx, sums[2] = gy;
+}
+// The attractive sums of one point over its row of sparse P: sum_j p_ij q_ij (y_i - y_j), q = 1 / (1 + d²).
+INX_TSNE_CLONES inline void tsne_attraction(const float* xs, const float* ys, const std::int32_t* col, const float* val,
+                                            std::size_t m, float px, float py, float* sums) {
+  float ax = 0, ay = 0;
+#pragma omp simd reduction(+ : ax, ay)
+  for (std::size_t t = 0; t < m; ++t) {
+    const float dx = px - xs[col[t]], dy = py - ys[col[t]];
+    const float pq = val[t] / (1.0f + dx * dx + dy * dy);
+    ax += pq * dx;
+    ay += pq * dy;
+  }
+  sums[0] = ax, sums[1] = ay;
+}
 #undef INX_TSNE_CLONES
 
 // Computes the gradient of KL(P || Q) for positions y (n x c, row-major) into grad, returning KL when asked.
@@ -253,6 +310,10 @@ class TsneGradient {
   TsneGradient(const TsneAffinities& p, std::size_t c, bool barnes_hut, double angle)
       : p_(p), c_(c), bh_(barnes_hut), theta2_(angle * angle), cols_(c, std::vector<float>(p.n)),
         parallel_(p.n >= kParallelRows) {
+    if (bh_) {  // the attraction kernel's copy of sparse P
+      col32_.assign(p_.col.begin(), p_.col.end());
+      valf_.assign(p_.val.begin(), p_.val.end());
+    }
     if (!bh_) {
       plogp_ = 0;
       for (float v : p_.dense)
@@ -311,37 +372,84 @@ class TsneGradient {
     const std::size_t n = p_.n;
     const float *xs = cols_[0].data(), *ys = cols_[1].data();
     tree_.build(xs, ys, n);
+    // Points in Morton (Z) order, in groups of kGroup neighbours: each group walks the tree once and evaluates its
+    // interaction list for all its points with SIMD.
+    morton_order(xs, ys, n);
     double sum_q = 0;
     std::vector<double> neg(2 * n);
+    const std::size_t groups = (n + kGroup - 1) / kGroup;
+    const auto t2 = static_cast<float>(theta2_);
 #pragma omp parallel reduction(+ : sum_q) if (parallel_)
     {
-#pragma omp for schedule(dynamic, 64)
-      for (std::int64_t i = 0; i < static_cast<std::int64_t>(n); ++i) {
-        double fx = 0, fy = 0;
-        tree_.repulsion(xs[i], ys[i], theta2_, sum_q, fx, fy);
-        neg[2 * i] = fx, neg[2 * i + 1] = fy;
+      std::vector<float> lx, ly, lc, leaf;
+#pragma omp for schedule(dynamic, 4)
+      for (std::int64_t g = 0; g < static_cast<std::int64_t>(groups); ++g) {
+        const std::size_t b = static_cast<std::size_t>(g) * kGroup, e = std::min(n, b + kGroup);
+        float x0 = xs[order_[b]], x1 = x0, y0 = ys[order_[b]], y1 = y0;
+        for (std::size_t t = b + 1; t < e; ++t) {
+          const std::size_t i = order_[t];
+          x0 = std::min(x0, xs[i]), x1 = std::max(x1, xs[i]), y0 = std::min(y0, ys[i]), y1 = std::max(y1, ys[i]);
+        }
+        tree_.interactions(x0, x1, y0, y1, t2, lx, ly, lc, leaf);
+        for (std::size_t t = b; t < e; ++t) {
+          const std::size_t i = order_[t];
+          float sums[3];
+          tsne_group_repulsion(lx.data(), ly.data(), lc.data(), leaf.data(), lx.size(), xs[i], ys[i], sums);
+          sum_q += double(sums[0]);
+          neg[2 * i] = double(sums[1]), neg[2 * i + 1] = double(sums[2]);
+        }
       }
     }
     double kl = 0;
 #pragma omp parallel for schedule(static) reduction(+ : kl) if (parallel_)
     for (std::int64_t i = 0; i < static_cast<std::int64_t>(n); ++i) {
-      double px = 0, py = 0;
-      for (std::size_t e = p_.row_ptr[i]; e < p_.row_ptr[i + 1]; ++e) {
-        const std::size_t j = p_.col[e];
-        const double dx = double(xs[i]) - xs[j], dy = double(ys[i]) - ys[j];
-        const double q = 1.0 / (1.0 + dx * dx + dy * dy), pij = exg * p_.val[e];
-        px += pij * q * dx;
-        py += pij * q * dy;
-        if (compute_error) {
+      const std::size_t b = p_.row_ptr[i], e = p_.row_ptr[i + 1];
+      float sums[2];
+      tsne_attraction(xs, ys, col32_.data() + b, valf_.data() + b, e - b, xs[i], ys[i], sums);
+      const double px = exg * double(sums[0]), py = exg * double(sums[1]);
+      if (compute_error)  // every 50th iteration: in double, as before
+        for (std::size_t t = b; t < e; ++t) {
+          const std::size_t j = p_.col[t];
+          const double dx = double(xs[i]) - xs[j], dy = double(ys[i]) - ys[j];
+          const double q = 1.0 / (1.0 + dx * dx + dy * dy), pij = exg * p_.val[t];
           constexpr double tiny = 1.1754943508222875e-38;  // FLT_MIN, scikit-learn's floor
           kl += pij * std::log(std::max(pij, tiny) / std::max(q / sum_q, tiny));
         }
-      }
       grad[2 * i] = 4.0 * (px - neg[2 * i] / sum_q);
       grad[2 * i + 1] = 4.0 * (py - neg[2 * i + 1] / sum_q);
     }
     return kl;
   }
+
+  // order_ = the points sorted by the Morton code of their position (16 bits a coordinate over the bounding box).
+  void morton_order(const float* xs, const float* ys, std::size_t n) {
+    float x0 = xs[0], x1 = xs[0], y0 = ys[0], y1 = ys[0];
+    for (std::size_t i = 1; i < n; ++i)
+      x0 = std::min(x0, xs[i]), x1 = std::max(x1, xs[i]), y0 = std::min(y0, ys[i]), y1 = std::max(y1, ys[i]);
+    const double sx = 65535.0 / std::max<double>(x1 - x0, 1e-30), sy = 65535.0 / std::max<double>(y1 - y0, 1e-30);
+    auto spread = [](std::uint32_t v) {  // the 16 bits of v to the even bits of the result
+      std::uint64_t r = v;
+      r = (r | (r << 8)) & 0x00FF00FFu;
+      r = (r | (r << 4)) & 0x0F0F0F0Fu;
+      r = (r | (r << 2)) & 0x33333333u;
+      r = (r | (r << 1)) & 0x55555555u;
+      return r;
+    };
+    keys_.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto qx = static_cast<std::uint32_t>((double(xs[i]) - x0) * sx), qy = static_cast<std::uint32_t>((double(ys[i]) - y0) * sy);
+      keys_[i] = (spread(qx) | (spread(qy) << 1)) << 32 | i;
+    }
+    std::sort(keys_.begin(), keys_.end());
+    order_.resize(n);
+    for (std::size_t i = 0; i < n; ++i) order_[i] = static_cast<std::size_t>(keys_[i] & 0xFFFFFFFFu);
+  }
+
+  static constexpr std::size_t kGroup = 16;  // points that share one tree walk
+  std::vector<std::int32_t> col32_;
+  std::vector<float> valf_;
+  std::vector<std::uint64_t> keys_;
+  std::vector<std::size_t> order_;
 
   // One gradient costs about n² (exact) or n log n (Barnes-Hut) simple steps: below this many rows it takes under a
   // millisecond, and 1000 OpenMP regions of that size lose more to barriers than they gain when cores are shared.
