@@ -2,7 +2,7 @@
 """Side-by-side clustering timings: inx's bench_cluster against scikit-learn / NumPy on the same matrices, same run.
 
 Usage: bench/compare_sklearn.py --inx build/release/bench/bench_cluster [--shapes 512x3136,64x49] [--threads N]
-                                [--repeats R] [--only kmeans,ward,...]
+                                [--repeats R] [--only kmeans,ward,...] [--opentsne]
 
 For each shape n x d it writes one seeded matrix (ReLU of 8 Gaussian groups plus noise, like a layer's feature maps)
 to a temporary folder, runs inx's benchmarks on that file (INX_BENCH_DATA) and then the scikit-learn equivalents:
@@ -82,6 +82,25 @@ def sklearn_calls(x):
     }
 
 
+def opentsne_calls(x):
+    """openTSNE 1.0.4 (pip install openTSNE) on the same PCA(50) input as "tsne", with scikit-learn's schedule:
+    Barnes-Hut (theta 0.5) and FFT interpolation. Empty without openTSNE."""
+    try:
+        import openTSNE
+    except ImportError:
+        return {}
+    from sklearn.decomposition import PCA
+    n, d = x.shape
+    red = PCA(n_components=min(50, n, d)).fit_transform(x)
+    threads = int(os.environ.get("OMP_NUM_THREADS", "1"))
+
+    def run(method):
+        return openTSNE.TSNE(perplexity=30, n_iter=750, early_exaggeration_iter=250, early_exaggeration=12,
+                             negative_gradient_method=method, theta=0.5, initialization="pca", random_state=0,
+                             n_jobs=threads).fit(red)
+    return {"bh": lambda: run("bh"), "fft": lambda: run("fft")}
+
+
 def time_call(fn, repeats):
     ts = []
     for _ in range(repeats):
@@ -108,6 +127,8 @@ def main():
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--only", default="")
+    ap.add_argument("--opentsne", action="store_true",
+                    help="also time openTSNE's Barnes-Hut and FFT t-SNE against inx's (needs pip install openTSNE)")
     args = ap.parse_args()
     os.environ["OMP_NUM_THREADS"] = str(args.threads)  # before NumPy / scikit-learn start their pools
     try:
@@ -128,6 +149,11 @@ def main():
                 ms_inx = run_inx(args.inx, name, n, d, folder, args.threads) if args.inx else float("nan")
                 ms_sk = time_call(fn, args.repeats)
                 print(f"{name:22s} {n:5d} {d:5d} {ms_sk:11.1f} {ms_inx:9.1f} {ms_sk / ms_inx:8.1f}x", flush=True)
+                if name == "tsne" and args.opentsne:
+                    for method, fn_ot in opentsne_calls(x).items():
+                        ms_ot = time_call(fn_ot, args.repeats)
+                        print(f"{'  openTSNE ' + method:22s} {n:5d} {d:5d} {ms_ot:11.1f} {ms_inx:9.1f} "
+                              f"{ms_ot / ms_inx:8.1f}x", flush=True)
 
 
 if __name__ == "__main__":
