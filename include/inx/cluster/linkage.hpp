@@ -44,13 +44,14 @@ inline std::vector<Merge> linkage_tree(std::vector<double> dist, std::size_t n, 
   std::vector<std::int64_t> size(n, 1);
   std::vector<std::size_t> chain;
   chain.reserve(n);
+  // The clusters still there, ascending: the scans below visit only them (on average half of n over a run) in the
+  // order a scan over all of 0..n-1 would, so ties break the same way.
+  std::vector<std::size_t> active(n);
+  std::iota(active.begin(), active.end(), 0);
+  std::vector<double> mask(n, 0.0);  // 0 for a cluster still there, +inf for one merged away
   auto D = [&](std::size_t i, std::size_t j) -> double& { return dist[i * n + j]; };
   for (std::size_t step = 0; step + 1 < n; ++step) {
-    if (chain.empty()) {
-      std::size_t i = 0;
-      while (size[i] == 0) ++i;
-      chain.push_back(i);
-    }
+    if (chain.empty()) chain.push_back(active.front());
     std::size_t x, y = 0;
     double best;
     // Follow nearest neighbours until two clusters are each other's nearest (ties keep the chain's predecessor).
@@ -62,10 +63,19 @@ inline std::vector<Merge> linkage_tree(std::vector<double> dist, std::size_t n, 
       } else {
         best = std::numeric_limits<double>::infinity();
       }
-      for (std::size_t i = 0; i < n; ++i) {
-        if (size[i] == 0 || i == x) continue;
-        if (D(x, i) < best) best = D(x, i), y = i;
+      // The first nearest cluster (x and merged-away clusters masked by +inf): a vectorised minimum, then the first
+      // index that reaches it; it replaces the predecessor only when strictly nearer, as a plain scan would.
+      const double* row = &dist[x * n];
+      mask[x] = std::numeric_limits<double>::infinity();
+      double m = std::numeric_limits<double>::infinity();
+#pragma omp simd reduction(min : m)
+      for (std::size_t i = 0; i < n; ++i) m = std::min(m, row[i] + mask[i]);
+      if (m < best) {
+        std::size_t i = 0;
+        while (row[i] + mask[i] != m) ++i;
+        best = m, y = i;
       }
+      mask[x] = 0;
       if (chain.size() > 1 && y == chain[chain.size() - 2]) break;
       chain.push_back(y);
     }
@@ -75,8 +85,8 @@ inline std::vector<Merge> linkage_tree(std::vector<double> dist, std::size_t n, 
     const double nx = static_cast<double>(size[x]), ny = static_cast<double>(size[y]);
     merges.push_back({static_cast<std::int64_t>(x), static_cast<std::int64_t>(y), best, size[x] + size[y]});
     // The merged cluster lives on at index y, as in scipy.
-    for (std::size_t i = 0; i < n; ++i) {
-      if (size[i] == 0 || i == x || i == y) continue;
+    for (const std::size_t i : active) {
+      if (i == x || i == y) continue;
       const double dx = D(x, i), dy = D(y, i);
       double v;
       switch (method) {
@@ -92,6 +102,8 @@ inline std::vector<Merge> linkage_tree(std::vector<double> dist, std::size_t n, 
     }
     size[y] += size[x];
     size[x] = 0;
+    active.erase(std::lower_bound(active.begin(), active.end(), x));
+    mask[x] = std::numeric_limits<double>::infinity();
   }
   // scipy: stable sort by height, then rename clusters so merge i creates id n + i.
   std::vector<std::size_t> order(merges.size());
