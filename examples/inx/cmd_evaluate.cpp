@@ -135,26 +135,27 @@ Inputs load_inputs(const EvaluateOptions& o, const inx::models::Preprocess& pre)
   return in;
 }
 
-// One rank's results for rank 0 (under mpirun): its images' scores, classes and probabilities, and its sums of the
-// curves and sanity scores over its images, as CBOR (numbers bit for bit). Rank 0 adds the ranks' parts in rank
-// order.
+// A rank's results (under mpirun): its images' scores, classes and probabilities, and its sums of the curves and
+// sanity scores over its images, as references to run()'s own tables. bytes() packs this rank's part as CBOR (numbers
+// bit for bit); on rank 0, clear_sums() and then add() of every part, in rank order, fill the tables for all images.
 struct Partial {
   using Scores = std::vector<std::vector<std::vector<double>>>;
   using Sums = std::vector<std::vector<double>>;
   inx::mpi::Shard share;
-  const Scores& scores;
-  const std::vector<std::int64_t>& classes;
-  const std::vector<double>& probs;
-  const std::vector<std::size_t>& constant;
-  const Sums &del, &ins, &rho, &ssim;
-  const std::vector<std::string>& modules;
-  std::size_t forwards;
+  Scores& scores;
+  std::vector<std::int64_t>& classes;
+  std::vector<double>& probs;
+  std::vector<std::size_t>& constant;
+  Sums &del, &ins, &rho, &ssim;
+  std::vector<std::string>& modules;
+  std::size_t& forwards;
 
   std::string bytes() const {
+    auto slice = [&](const auto& v) {
+      return std::vector(v.begin() + std::ptrdiff_t(share.begin), v.begin() + std::ptrdiff_t(share.end));
+    };
     nlohmann::json j;
     j["begin"] = share.begin;
-    j["end"] = share.end;
-    auto slice = [&](const auto& v) { return std::vector(v.begin() + std::ptrdiff_t(share.begin), v.begin() + std::ptrdiff_t(share.end)); };
     j["scores"] = nlohmann::json::array();
     for (const auto& col : scores) {
       nlohmann::json cj = nlohmann::json::array();
@@ -171,20 +172,25 @@ struct Partial {
     return {b.begin(), b.end()};
   }
 
-  static void add(const std::string& part, Scores& scores, std::vector<std::int64_t>& classes,
-                  std::vector<double>& probs, std::vector<std::size_t>& constant, Sums& del, Sums& ins, Sums& rho,
-                  Sums& ssim, std::vector<std::string>& modules, std::size_t& forwards) {
+  void clear_sums() {
+    for (auto* v : {&del, &ins, &rho, &ssim})
+      for (auto& row : *v) row.clear();
+    std::fill(constant.begin(), constant.end(), 0);
+    forwards = 0;
+  }
+
+  void add(const std::string& part) {
     const auto j = nlohmann::json::from_cbor(part);
-    const auto begin = j.at("begin").get<std::size_t>(), end = j.at("end").get<std::size_t>();
+    const auto begin = std::ptrdiff_t(j.at("begin").get<std::size_t>());
     for (std::size_t ci = 0; ci < scores.size(); ++ci)
       for (std::size_t r = 0; r < scores[ci].size(); ++r) {
         const auto v = j.at("scores").at(ci).at(r).get<std::vector<double>>();
-        std::copy(v.begin(), v.end(), scores[ci][r].begin() + std::ptrdiff_t(begin));
+        std::copy(v.begin(), v.end(), scores[ci][r].begin() + begin);
       }
     const auto cls = j.at("classes").get<std::vector<std::int64_t>>();
     const auto pr = j.at("probs").get<std::vector<double>>();
-    std::copy(cls.begin(), cls.end(), classes.begin() + std::ptrdiff_t(begin));
-    std::copy(pr.begin(), pr.end(), probs.begin() + std::ptrdiff_t(begin));
+    std::copy(cls.begin(), cls.end(), classes.begin() + begin);
+    std::copy(pr.begin(), pr.end(), probs.begin() + begin);
     const auto k = j.at("constant").get<std::vector<std::size_t>>();
     for (std::size_t r = 0; r < constant.size(); ++r) constant[r] += k[r];
     auto add_sums = [](Sums& into, const nlohmann::json& from) {
@@ -201,7 +207,6 @@ struct Partial {
     add_sums(ssim, j.at("ssim"));
     if (modules.empty()) modules = j.at("modules").get<std::vector<std::string>>();
     forwards += j.at("forwards").get<std::size_t>();
-    (void)end;
   }
 };
 
@@ -292,11 +297,9 @@ void run(const EvaluateOptions& o) {
       explainers.push_back(std::make_unique<Ex>(*net, layers, inx::explain::weighting_from_name(m), policy, m == "inv"));
     mt::NetworkProbe probe(*net, o.batch);
     Progress progress(n_img, o.quiet || !ranks().root());
-    // This rank's share of the images, in as many steps as the busiest rank needs (b0: a global image index).
-    const std::size_t steps = inx::mpi::max_batches(n_img, std::size_t(ranks().size()), o.batch);
-    for (std::size_t step = 0; step < steps; ++step) {
-      const std::size_t b0 = in.share.begin + std::min(step * o.batch, in.share.size());
-      const std::size_t nb = std::min(o.batch, in.share.end - b0);
+    // This rank's share of the images (b0: a global image index).
+    for (const auto& batch : my_batches(n_img, o.batch)) {
+      const std::size_t b0 = batch.begin, nb = batch.size();
       if (nb == 0) {  // nothing left on this rank: it still takes part in the count of images done
         progress.advance(std::size_t(ranks().sum(std::uint64_t(0))));
         continue;
@@ -430,13 +433,8 @@ void run(const EvaluateOptions& o) {
                  sanity_modules, forwards};
     const auto parts = ranks().gather(mine.bytes());
     if (ranks().root()) {
-      for (auto& v : {&del_sum, &ins_sum, &sanity_rho_sum, &sanity_ssim_sum})
-        for (auto& row : *v) row.clear();
-      std::fill(constant.begin(), constant.end(), 0);
-      forwards = 0;
-      for (const auto& part : parts)
-        Partial::add(part, scores, classes, probs, constant, del_sum, ins_sum, sanity_rho_sum, sanity_ssim_sum,
-                     sanity_modules, forwards);
+      mine.clear_sums();
+      for (const auto& part : parts) mine.add(part);
     }
     // Rank 0 writes the files; the others are done (main.cpp has them wait for it, so a failure there stops all).
     if (!ranks().root()) return;

@@ -184,14 +184,11 @@ void run(const ExplainOptions& o) {
     load_weights(*net, o.model, o.weights, o.synthetic);
     inx::explain::Explainer<AnyNetwork, inx::explain::AnyWeighting, inx::cluster::AnyPolicy> explainer(
         *net, layers, weighting, policy, clusters);
-    // This rank's share of the images (all of them without mpirun), in as many steps as the busiest rank needs.
-    const auto share = my_shard(images.size());
-    const std::size_t steps = inx::mpi::max_batches(images.size(), std::size_t(ranks().size()), o.batch);
     Progress progress(images.size(), o.quiet || !ranks().root());
     const auto& pre = info.preprocess;
-    for (std::size_t step = 0; step < steps; ++step) {
-      const std::size_t b0 = share.begin + std::min(step * o.batch, share.size());
-      const std::size_t nb = std::min(o.batch, share.end - b0);
+    // This rank's share of the images (all of them without mpirun).
+    for (const auto& batch : my_batches(images.size(), o.batch)) {
+      const std::size_t b0 = batch.begin, nb = batch.size();
       if (nb == 0) {  // nothing left on this rank: it still takes part in the count of images done
         progress.advance(std::size_t(ranks().sum(std::uint64_t(0))));
         continue;

@@ -4,6 +4,7 @@
 // through these collectives, and let rank 0 write the run's files; main.cpp reports a failure through fail().
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <span>
@@ -65,6 +66,18 @@ inline const Ranks& ranks() {
 // This rank's share of n items.
 inline inx::mpi::Shard my_shard(std::size_t n) {
   return inx::mpi::shard(n, std::size_t(ranks().size()), std::size_t(ranks().rank()));
+}
+
+// This rank's share of n items in batches of `batch` (global indices), as many as the busiest rank has: the ones past
+// the end of this rank's share are empty, so that every rank takes part in each batch's collective.
+inline std::vector<inx::mpi::Shard> my_batches(std::size_t n, std::size_t batch) {
+  const auto share = my_shard(n);
+  std::vector<inx::mpi::Shard> out;
+  for (std::size_t s = 0, steps = inx::mpi::max_batches(n, std::size_t(ranks().size()), batch); s < steps; ++s) {
+    const std::size_t b = share.begin + std::min(s * batch, share.size());
+    out.push_back({b, std::min(b + batch, share.end)});
+  }
+  return out;
 }
 
 }  // namespace inx_cli

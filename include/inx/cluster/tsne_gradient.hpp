@@ -72,6 +72,7 @@ class QuadTree {
     const double half = std::max<double>({x1 - x0, y1 - y0, 1e-12}) * 0.5 * (1 + 1e-3);
     cells_.push_back({0.5 * (double(x0) + x1), 0.5 * (double(y0) + y1), half});
     for (std::size_t i = 0; i < n; ++i) insert(xs, ys, i);
+    morton_order(xs, ys, n, x0, x1, y0, y1);
     nodes_.resize(cells_.size());
     for (std::size_t k = 0; k < cells_.size(); ++k) {
       const Cell& c = cells_[k];
@@ -81,11 +82,14 @@ class QuadTree {
     }
   }
 
-  // Repulsive terms for point (px, py): sum over cells of count * q and count * q² * (p - centre of mass),
-  // q = 1 / (1 + d²); cells far enough (width² / d² < theta²) are summarised. The point's own leaf (and exact
-  // duplicates of it) is skipped, as scikit-learn does. Walks the compact summary of the cells (centre of mass,
-  // width², count, children: 20 bytes a cell, in the order the cells were made) with a fixed stack: this loop is most
-  // of Barnes-Hut t-SNE's time.
+  // The points of the last build() sorted by the Morton (Z-order) code of their position: neighbours in the list are
+  // neighbours in the plane.
+  const std::vector<std::size_t>& order() const noexcept { return order_; }
+
+  // Repulsive terms for point (px, py), scikit-learn's single-point walk: sum over cells of count * q and
+  // count * q² * (p - centre of mass), q = 1 / (1 + d²); cells far enough (width² / d² < theta²) are summarised. The
+  // point's own leaf (and exact duplicates of it) is skipped, as scikit-learn does. The gradient uses the group walk
+  // (interactions) instead; this one is the reference the tests hold it to.
   void repulsion(double px, double py, double theta2, double& sum_q, double& fx, double& fy) const {
     std::int32_t stack[kStack];
     int top = 0;
@@ -139,6 +143,28 @@ class QuadTree {
   }
 
  private:
+  // order_: the points by the Morton code of their position in the bounding box (16 bits a coordinate).
+  void morton_order(const float* xs, const float* ys, std::size_t n, float x0, float x1, float y0, float y1) {
+    const double sx = 65535.0 / std::max<double>(x1 - x0, 1e-30), sy = 65535.0 / std::max<double>(y1 - y0, 1e-30);
+    auto spread = [](std::uint32_t v) {  // the 16 bits of v to the even bits of the result
+      std::uint64_t r = v;
+      r = (r | (r << 8)) & 0x00FF00FFu;
+      r = (r | (r << 4)) & 0x0F0F0F0Fu;
+      r = (r | (r << 2)) & 0x33333333u;
+      r = (r | (r << 1)) & 0x55555555u;
+      return r;
+    };
+    keys_.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto qx = static_cast<std::uint32_t>((double(xs[i]) - x0) * sx);
+      const auto qy = static_cast<std::uint32_t>((double(ys[i]) - y0) * sy);
+      keys_[i] = (spread(qx) | (spread(qy) << 1)) << 32 | i;
+    }
+    std::sort(keys_.begin(), keys_.end());
+    order_.resize(n);
+    for (std::size_t i = 0; i < n; ++i) order_[i] = static_cast<std::size_t>(keys_[i] & 0xFFFFFFFFu);
+  }
+
   void insert(const float* xs, const float* ys, std::size_t p) {
     std::size_t ci = 0;
     for (int depth = 0;; ++depth) {
@@ -173,18 +199,20 @@ class QuadTree {
     const Cell& c = cells_[ci];
     return static_cast<std::size_t>(c.child) + (x >= c.cx ? 1 : 0) + (y >= c.cy ? 2 : 0);
   }
-  // What repulsion() reads of a cell.
+  // What the walks read of a cell.
   struct Node {
     float mx, my;        // centre of mass
     float width2;        // (2 half)²
     std::int32_t count;  // points below
     std::int32_t child;  // first of 4 children, -1 for a leaf
   };
-  // Depth is at most 61 (insert), so at most 3 * 61 + 4 cells wait at once; the guard in repulsion() summarises a cell
+  // Depth is at most 61 (insert), so at most 3 * 61 + 4 cells wait at once; the guard in the walks summarises a cell
   // rather than overflow.
   static constexpr int kStack = 256;
   std::vector<Cell> cells_;
   std::vector<Node> nodes_;
+  std::vector<std::uint64_t> keys_;
+  std::vector<std::size_t> order_;
 };
 
 // One row of the exact gradient's sums over j: z += w, att += p_j w (y_i - y_j), rep += w² (y_i - y_j), with
@@ -313,8 +341,7 @@ class TsneGradient {
     if (bh_) {  // the attraction kernel's copy of sparse P
       col32_.assign(p_.col.begin(), p_.col.end());
       valf_.assign(p_.val.begin(), p_.val.end());
-    }
-    if (!bh_) {
+    } else {
       plogp_ = 0;
       for (float v : p_.dense)
         if (v > 0) plogp_ += double(v) * std::log(double(v));
@@ -374,7 +401,7 @@ class TsneGradient {
     tree_.build(xs, ys, n);
     // Points in Morton (Z) order, in groups of kGroup neighbours: each group walks the tree once and evaluates its
     // interaction list for all its points with SIMD.
-    morton_order(xs, ys, n);
+    const auto& order = tree_.order();
     double sum_q = 0;
     std::vector<double> neg(2 * n);
     const std::size_t groups = (n + kGroup - 1) / kGroup;
@@ -385,14 +412,14 @@ class TsneGradient {
 #pragma omp for schedule(dynamic, 4)
       for (std::int64_t g = 0; g < static_cast<std::int64_t>(groups); ++g) {
         const std::size_t b = static_cast<std::size_t>(g) * kGroup, e = std::min(n, b + kGroup);
-        float x0 = xs[order_[b]], x1 = x0, y0 = ys[order_[b]], y1 = y0;
+        float x0 = xs[order[b]], x1 = x0, y0 = ys[order[b]], y1 = y0;
         for (std::size_t t = b + 1; t < e; ++t) {
-          const std::size_t i = order_[t];
+          const std::size_t i = order[t];
           x0 = std::min(x0, xs[i]), x1 = std::max(x1, xs[i]), y0 = std::min(y0, ys[i]), y1 = std::max(y1, ys[i]);
         }
         tree_.interactions(x0, x1, y0, y1, t2, lx, ly, lc, leaf);
         for (std::size_t t = b; t < e; ++t) {
-          const std::size_t i = order_[t];
+          const std::size_t i = order[t];
           float sums[3];
           tsne_group_repulsion(lx.data(), ly.data(), lc.data(), leaf.data(), lx.size(), xs[i], ys[i], sums);
           sum_q += double(sums[0]);
@@ -421,35 +448,9 @@ class TsneGradient {
     return kl;
   }
 
-  // order_ = the points sorted by the Morton code of their position (16 bits a coordinate over the bounding box).
-  void morton_order(const float* xs, const float* ys, std::size_t n) {
-    float x0 = xs[0], x1 = xs[0], y0 = ys[0], y1 = ys[0];
-    for (std::size_t i = 1; i < n; ++i)
-      x0 = std::min(x0, xs[i]), x1 = std::max(x1, xs[i]), y0 = std::min(y0, ys[i]), y1 = std::max(y1, ys[i]);
-    const double sx = 65535.0 / std::max<double>(x1 - x0, 1e-30), sy = 65535.0 / std::max<double>(y1 - y0, 1e-30);
-    auto spread = [](std::uint32_t v) {  // the 16 bits of v to the even bits of the result
-      std::uint64_t r = v;
-      r = (r | (r << 8)) & 0x00FF00FFu;
-      r = (r | (r << 4)) & 0x0F0F0F0Fu;
-      r = (r | (r << 2)) & 0x33333333u;
-      r = (r | (r << 1)) & 0x55555555u;
-      return r;
-    };
-    keys_.resize(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      const auto qx = static_cast<std::uint32_t>((double(xs[i]) - x0) * sx), qy = static_cast<std::uint32_t>((double(ys[i]) - y0) * sy);
-      keys_[i] = (spread(qx) | (spread(qy) << 1)) << 32 | i;
-    }
-    std::sort(keys_.begin(), keys_.end());
-    order_.resize(n);
-    for (std::size_t i = 0; i < n; ++i) order_[i] = static_cast<std::size_t>(keys_[i] & 0xFFFFFFFFu);
-  }
-
   static constexpr std::size_t kGroup = 16;  // points that share one tree walk
   std::vector<std::int32_t> col32_;
   std::vector<float> valf_;
-  std::vector<std::uint64_t> keys_;
-  std::vector<std::size_t> order_;
 
   // One gradient costs about n² (exact) or n log n (Barnes-Hut) simple steps: below this many rows it takes under a
   // millisecond, and 1000 OpenMP regions of that size lose more to barriers than they gain when cores are shared.
