@@ -29,10 +29,7 @@ namespace detail {
 // (e[n - 1] = 0). With reflectors null, w holds the orthogonal transform transposed (row j is column j of Q,
 // A = Q T Qᵀ); otherwise Q is not formed (that costs as much as the reduction): row i of w keeps reflector i's
 // vector in its first i entries and (*reflectors)[i] its h, for apply_reflectors.
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
-__attribute__((target_clones("default", "avx2", "arch=skylake-avx512")))  // builds target SSE2; this is O(n³)
-#endif
-inline void tridiagonalise(std::vector<double>& w, std::size_t n, std::vector<double>& d, std::vector<double>& e,
+INX_SIMD_CLONES inline void tridiagonalise(std::vector<double>& w, std::size_t n, std::vector<double>& d, std::vector<double>& e,
                            std::vector<double>* reflectors = nullptr) {
   d.assign(n, 0.0);
   e.assign(n, 0.0);

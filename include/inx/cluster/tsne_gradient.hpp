@@ -219,12 +219,7 @@ class QuadTree {
 // w = 1 / (1 + |y_i - y_j|²). One scalar accumulator per sum (no arrays, no branches) so the loop vectorises; on
 // x86-64 with GCC it is also compiled for AVX2 and AVX-512 and picked at load time, since builds target baseline
 // SSE2 and this loop is most of t-SNE's time.
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
-#define INX_TSNE_CLONES __attribute__((target_clones("default", "avx2", "arch=skylake-avx512")))
-#else
-#define INX_TSNE_CLONES
-#endif
-INX_TSNE_CLONES inline void tsne_exact_row(const float* col0, const float* col1, const float* prow, std::size_t n,
+INX_SIMD_CLONES inline void tsne_exact_row(const float* col0, const float* col1, const float* prow, std::size_t n,
                                            float y0, float y1, bool two, float* sums) {
   float z = 0, a0 = 0, a1 = 0, r0 = 0, r1 = 0;
   if (two) {
@@ -251,7 +246,7 @@ INX_TSNE_CLONES inline void tsne_exact_row(const float* col0, const float* col1,
 
 // The same sums for 2-D over j > i only, using P's symmetry: row i gets the reductions, rows j the mirrored terms
 // (acc: attract x, attract y, repel x, repel y, n floats each). Half the divisions of tsne_exact_row; serial.
-INX_TSNE_CLONES inline void tsne_exact_row_upper(const float* col0, const float* col1, const float* prow,
+INX_SIMD_CLONES inline void tsne_exact_row_upper(const float* col0, const float* col1, const float* prow,
                                                  std::size_t i, std::size_t n, float* ax, float* ay, float* rx,
                                                  float* ry, float* sums) {
   const float y0 = col0[i], y1 = col1[i];
@@ -283,7 +278,7 @@ INX_TSNE_CLONES inline void tsne_exact_row_upper(const float* col0, const float*
 }
 
 // sum_j p_j log(1 + |y_i - y_j|²), for the KL divergence.
-INX_TSNE_CLONES inline double tsne_row_plog(const float* col0, const float* col1, const float* prow, std::size_t n,
+INX_SIMD_CLONES inline double tsne_row_plog(const float* col0, const float* col1, const float* prow, std::size_t n,
                                             float y0, float y1, bool two) {
   float s = 0;
   if (two) {
@@ -303,7 +298,7 @@ INX_TSNE_CLONES inline double tsne_row_plog(const float* col0, const float* col1
 }
 // The repulsive sums of one point over a group's interaction list (QuadTree::interactions): count q, count q² dx,
 // count q² dy with q = 1 / (1 + d²), skipping the point's own leaf. Branch-free, so it vectorises.
-INX_TSNE_CLONES inline void tsne_group_repulsion(const float* lx, const float* ly, const float* lc, const float* leaf,
+INX_SIMD_CLONES inline void tsne_group_repulsion(const float* lx, const float* ly, const float* lc, const float* leaf,
                                                  std::size_t m, float px, float py, float* sums) {
   float s = 0, gx = 0, gy = 0;
 #pragma omp simd reduction(+ : s, gx, gy)
@@ -318,7 +313,7 @@ INX_TSNE_CLONES inline void tsne_group_repulsion(const float* lx, const float* l
   sums[0] = s, sums[1] = gx, sums[2] = gy;
 }
 // The attractive sums of one point over its row of sparse P: sum_j p_ij q_ij (y_i - y_j), q = 1 / (1 + d²).
-INX_TSNE_CLONES inline void tsne_attraction(const float* xs, const float* ys, const std::int32_t* col, const float* val,
+INX_SIMD_CLONES inline void tsne_attraction(const float* xs, const float* ys, const std::int32_t* col, const float* val,
                                             std::size_t m, float px, float py, float* sums) {
   float ax = 0, ay = 0;
 #pragma omp simd reduction(+ : ax, ay)
@@ -330,7 +325,7 @@ INX_TSNE_CLONES inline void tsne_attraction(const float* xs, const float* ys, co
   }
   sums[0] = ax, sums[1] = ay;
 }
-#undef INX_TSNE_CLONES
+#undef INX_SIMD_CLONES
 
 // Computes the gradient of KL(P || Q) for positions y (n x c, row-major) into grad, returning KL when asked.
 class TsneGradient {

@@ -13,6 +13,14 @@
 #define INX_HOST_DEVICE inline
 #endif
 
+// Hot loops in builds that target baseline x86-64 (SSE2): GCC also compiles them for AVX2 and AVX-512 and picks one
+// at load time. Elsewhere (other compilers, nvcc, other architectures) the plain build is used.
+#if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__) && defined(__x86_64__)
+#define INX_SIMD_CLONES __attribute__((target_clones("default", "avx2", "arch=skylake-avx512")))
+#else
+#define INX_SIMD_CLONES
+#endif
+
 // A versioned inline namespace keeps two incompatible inx versions from silently mixing at link time.
 #define INX_BEGIN_NAMESPACE \
   namespace inx {           \
