@@ -26,13 +26,9 @@ inline Tensor<float> correlation_matrix(TensorView<const float> x) {
   const auto z = Correlation::prepare(x);
   auto c = Tensor<float>::uninitialized({n, n});
   ops::gemm<cpu>(false, true, n, n, d, 1.0f, z.data(), d, z.data(), d, 0.0f, c.data(), n);
-  for (std::size_t i = 0; i < n; ++i) {
-    for (std::size_t j = 0; j < i; ++j) {
-      const float v = std::clamp(0.5f * (c.data()[i * n + j] + c.data()[j * n + i]), -1.0f, 1.0f);
-      c.data()[i * n + j] = c.data()[j * n + i] = v;
-    }
-    c.data()[i * n + i] = 1.0f;
-  }
+  // The product is symmetric only up to rounding: both halves take the mean of the pair, in cache-sized tiles.
+  detail::symmetrize(c.data(), n, n, [](float lo, float up) { return std::clamp(0.5f * (lo + up), -1.0f, 1.0f); });
+  for (std::size_t i = 0; i < n; ++i) c.data()[i * n + i] = 1.0f;
   return c;
 }
 
@@ -60,10 +56,17 @@ struct CorrelationMerge {
       out.labels.resize(n);
       for (std::size_t i = 0; i < n; ++i) out.labels[i] = static_cast<std::int64_t>(uf.find(i));
     } else {
-      std::vector<double> dist(n * n);
-      for (std::size_t t = 0; t < n * n; ++t) dist[t] = 1.0 - double(c.data()[t]);
-      for (std::size_t i = 0; i < n; ++i) dist[i * n + i] = 0;
-      const auto tree = linkage_tree(std::move(dist), n, linkage);
+      const std::size_t ld = detail::padded_stride(n);
+      auto dist = Tensor<double>::uninitialized({n, ld});
+#pragma omp parallel for schedule(static) if (n * n >= detail::kParallelElems / 8)
+      for (std::int64_t i = 0; i < static_cast<std::int64_t>(n); ++i) {
+        const float* ci = c.data() + i * n;
+        double* di = dist.data() + i * ld;
+#pragma omp simd
+        for (std::size_t j = 0; j < n; ++j) di[j] = 1.0 - double(ci[j]);
+        di[i] = 0;
+      }
+      const auto tree = linkage_tree(dist.data(), n, ld, linkage);
       out.labels = k > 0 ? cut_tree(tree, n, static_cast<std::size_t>(k)) : cut_tree_at(tree, n, 1.0 - threshold);
     }
     out.n_clusters = canonical_labels(out.labels);

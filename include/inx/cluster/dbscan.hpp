@@ -36,41 +36,49 @@ struct DBSCAN {
     require<value_error>(min_samples >= 1, "dbscan: expected min_samples >= 1, got ", min_samples);
     const std::size_t n = x.dim(0);
     const auto y = Distance::prepare(x);
-    // Both passes read each block of distances once, right after its GEMM: blocks of 2^19 entries (4 MB in double)
-    // stay in cache, where for_each_distance_row's default 2^22 made n = 2048 twice as slow (bench/README.md).
+    // Both passes visit each pair once, from the upper triangle of each block of distances right after its GEMM:
+    // blocks of 2^19 entries (4 MB in double) stay in cache, where 2^22 made n = 2048 twice as slow (bench/README.md).
     const std::size_t block = this->block ? this->block : std::max<std::size_t>(1, (std::size_t(1) << 19) / n);
-    // Pass 1: neighbour counts decide the core rows.
-    std::vector<std::int64_t> count(n, 0);
-    for_each_distance_row<Distance>(
-        y.view(),
-        [&](std::size_t i, const double* r) {
-          std::int64_t c = 0;
-          for (std::size_t j = 0; j < n; ++j) c += r[j] <= eps;
-          count[i] = c;
-        },
-        block);
+    // Pass 1: neighbour counts (the row itself included) decide the core rows.
+    std::vector<std::int64_t> count(n, 1);
+    for_each_upper_distance_block<Distance>(
+        y.view(), block, [&](std::size_t i0, std::size_t i1, const double* dist, std::size_t w) {
+          for (std::size_t i = i0; i < i1; ++i) {
+            const double* r = dist + (i - i0) * w;  // r[t]: the distance to row i0 + t, for i0 + t > i
+            std::int64_t* cnt = count.data() + i0;
+            std::int64_t c = 0;
+#pragma omp simd reduction(+ : c)
+            for (std::size_t t = i - i0 + 1; t < w; ++t) {
+              const std::int64_t near = r[t] <= eps;
+              c += near;
+              cnt[t] += near;
+            }
+            count[i] += c;
+          }
+        });
     std::vector<char> core(n);
     bool any_core = false;
     for (std::size_t i = 0; i < n; ++i) any_core |= (core[i] = count[i] >= min_samples);
     std::vector<std::int64_t> labels(n, -1);
     if (any_core) {
-      // Pass 2: cores within eps are joined; each border row records its core neighbours' lowest index.
+      // Pass 2: cores within eps are joined; each border row records its core neighbours.
       UnionFind uf(n);
-      std::vector<std::size_t> nearest_core(n, std::numeric_limits<std::size_t>::max());
       std::vector<std::vector<std::size_t>> border_cores(n);
-      for_each_distance_block<Distance>(y.view(), block, [&](std::size_t i0, std::size_t i1, const double* dist) {
-        for (std::size_t i = i0; i < i1; ++i) {
-          const double* r = dist + (i - i0) * n;
-          for (std::size_t j = 0; j < n; ++j) {
-            if (r[j] > eps || !core[j] || j == i) continue;
-            if (core[i]) {
-              if (j < i) uf.unite(i, j);
-            } else {
-              border_cores[i].push_back(j);
+      for_each_upper_distance_block<Distance>(
+          y.view(), block, [&](std::size_t i0, std::size_t i1, const double* dist, std::size_t w) {
+            for (std::size_t i = i0; i < i1; ++i) {
+              const double* r = dist + (i - i0) * w;
+              for (std::size_t j = i + 1; j < n; ++j) {
+                if (r[j - i0] > eps || !(core[i] | core[j])) continue;
+                if (core[i] && core[j])
+                  uf.unite(i, j);
+                else if (core[i])
+                  border_cores[j].push_back(i);
+                else
+                  border_cores[i].push_back(j);
+              }
             }
-          }
-        }
-      });
+          });
       // Clusters ordered by their lowest core index, as scikit-learn discovers them.
       std::vector<std::size_t> first(n, std::numeric_limits<std::size_t>::max());
       for (std::size_t i = 0; i < n; ++i)

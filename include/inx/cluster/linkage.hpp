@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "inx/cluster/clustering.hpp"
+#include "inx/cluster/distance.hpp"
 #include "inx/cluster/union_find.hpp"
 
 INX_BEGIN_NAMESPACE
@@ -34,27 +35,91 @@ struct Merge {
   std::int64_t size;
 };
 
-// The full merge tree (n - 1 merges) of the dissimilarity matrix dist (row-major n x n, symmetric, zero diagonal;
-// it is consumed). For Ward the entries are Euclidean distances and heights are scipy's Ward heights.
-inline std::vector<Merge> linkage_tree(std::vector<double> dist, std::size_t n, Linkage method) {
-  require<shape_error>(dist.size() == n * n, "linkage: expected ", n * n, " distances, got ", dist.size());
+namespace detail {
+// The smallest of row[i] + mask[i], i < n (mask: 0 or +inf), and the first i that reaches it (n when all are +inf):
+// the minimum of 64-entry chunks first, so that the first index is searched for in one chunk only.
+INX_SIMD_CLONES inline double masked_argmin(const double* row, const double* mask, std::size_t n, std::size_t& at) {
+  constexpr std::size_t C = 64;
+  double best = std::numeric_limits<double>::infinity();
+  std::size_t chunk = n;
+  for (std::size_t c0 = 0; c0 < n; c0 += C) {
+    const std::size_t c1 = std::min(n, c0 + C);
+    double m = std::numeric_limits<double>::infinity();
+#pragma omp simd reduction(min : m)
+    for (std::size_t i = c0; i < c1; ++i) m = std::min(m, row[i] + mask[i]);
+    if (m < best) best = m, chunk = c0;
+  }
+  at = n;
+  if (chunk < n)
+    for (std::size_t i = chunk;; ++i)
+      if (row[i] + mask[i] == best) {
+        at = i;
+        break;
+      }
+  return best;
+}
+
+// Row y of the merged cluster from rows x and y (the clusters of sizes nx, ny, at distance dxy) over columns
+// 0..n-1 by the Lance-Williams formula of the linkage; size[i] holds cluster i's size as a double. Columns of
+// clusters merged away get values too (they are masked wherever they are read): one contiguous, vectorised pass.
+INX_SIMD_CLONES inline void lance_williams_ward(const double* dx, double* dy, const double* size, std::size_t n,
+                                                double nx, double ny, double dxy) {
+#pragma omp simd
+  for (std::size_t i = 0; i < n; ++i) {
+    const double ni = size[i];
+    dy[i] = std::max(((nx + ni) * dx[i] + (ny + ni) * dy[i] - ni * dxy) / (nx + ny + ni), 0.0);
+  }
+}
+
+INX_SIMD_CLONES inline void lance_williams_simple(const double* dx, double* dy, std::size_t n, double nx, double ny,
+                                                  int method) {
+  if (method == 0) {
+#pragma omp simd
+    for (std::size_t i = 0; i < n; ++i) dy[i] = std::min(dx[i], dy[i]);
+  } else if (method == 1) {
+#pragma omp simd
+    for (std::size_t i = 0; i < n; ++i) dy[i] = std::max(dx[i], dy[i]);
+  } else {
+    const double t = nx + ny;
+#pragma omp simd
+    for (std::size_t i = 0; i < n; ++i) dy[i] = (nx * dx[i] + ny * dy[i]) / t;
+  }
+}
+}  // namespace detail
+
+// The full merge tree (n - 1 merges) of the dissimilarity matrix dist (n x n with row stride ld, symmetric, zero
+// diagonal; it is overwritten). For Ward the entries are Euclidean distances, or their squares with `squared`, and
+// heights are scipy's Ward heights; its updates work on squared distances (no square root per update).
+//
+// The matrix stays full and symmetric, so every nearest-neighbour scan reads one contiguous row; a merge rewrites
+// the merged cluster's row in one vectorised pass and copies it into its column for the clusters still there (one
+// strided pass). A stride of a power of two bytes makes that copy miss the cache on every entry, even when the
+// matrix fits in cache: detail::padded_stride gives one that does not.
+inline std::vector<Merge> linkage_tree(double* dist, std::size_t n, std::size_t ld, Linkage method,
+                                      bool squared = false) {
   std::vector<Merge> merges;
   if (n < 2) return merges;
   merges.reserve(n - 1);
-  std::vector<std::int64_t> size(n, 1);
+  std::vector<double> size(n, 1.0);
   std::vector<std::size_t> chain;
   chain.reserve(n);
-  // The clusters still there, ascending: the scans below visit only them (on average half of n over a run) in the
-  // order a scan over all of 0..n-1 would, so ties break the same way.
+  // The clusters still there, ascending, for the column copies.
   std::vector<std::size_t> active(n);
   std::iota(active.begin(), active.end(), 0);
   std::vector<double> mask(n, 0.0);  // 0 for a cluster still there, +inf for one merged away
-  auto D = [&](std::size_t i, std::size_t j) -> double& { return dist[i * n + j]; };
+  auto D = [&](std::size_t i, std::size_t j) -> double& { return dist[i * ld + j]; };
+  if (method == Linkage::ward && !squared)
+    for (std::size_t i = 0; i < n; ++i) {
+      double* r = dist + i * ld;
+#pragma omp simd
+      for (std::size_t j = 0; j < n; ++j) r[j] *= r[j];
+    }
   for (std::size_t step = 0; step + 1 < n; ++step) {
     if (chain.empty()) chain.push_back(active.front());
     std::size_t x, y = 0;
     double best;
-    // Follow nearest neighbours until two clusters are each other's nearest (ties keep the chain's predecessor).
+    // Follow nearest neighbours until two clusters are each other's nearest (ties keep the chain's predecessor, and
+    // otherwise go to the lowest index, as a plain scan over 0..n-1 would).
     for (;;) {
       x = chain.back();
       if (chain.size() > 1) {
@@ -63,44 +128,41 @@ inline std::vector<Merge> linkage_tree(std::vector<double> dist, std::size_t n, 
       } else {
         best = std::numeric_limits<double>::infinity();
       }
-      // The first nearest cluster (x and merged-away clusters masked by +inf): a vectorised minimum, then the first
-      // index that reaches it; it replaces the predecessor only when strictly nearer, as a plain scan would.
-      const double* row = &dist[x * n];
       mask[x] = std::numeric_limits<double>::infinity();
-      double m = std::numeric_limits<double>::infinity();
-#pragma omp simd reduction(min : m)
-      for (std::size_t i = 0; i < n; ++i) m = std::min(m, row[i] + mask[i]);
-      if (m < best) {
-        std::size_t i = 0;
-        while (row[i] + mask[i] != m) ++i;
-        best = m, y = i;
-      }
+      std::size_t at;
+      const double m = detail::masked_argmin(&dist[x * ld], mask.data(), n, at);
       mask[x] = 0;
+      if (m < best) best = m, y = at;
       if (chain.size() > 1 && y == chain[chain.size() - 2]) break;
       chain.push_back(y);
     }
     chain.pop_back();
     chain.pop_back();
     if (x > y) std::swap(x, y);
-    const double nx = static_cast<double>(size[x]), ny = static_cast<double>(size[y]);
-    merges.push_back({static_cast<std::int64_t>(x), static_cast<std::int64_t>(y), best, size[x] + size[y]});
-    // The merged cluster lives on at index y, as in scipy.
-    for (const std::size_t i : active) {
-      if (i == x || i == y) continue;
-      const double dx = D(x, i), dy = D(y, i);
-      double v;
-      switch (method) {
-        case Linkage::single: v = std::min(dx, dy); break;
-        case Linkage::complete: v = std::max(dx, dy); break;
-        case Linkage::average: v = (nx * dx + ny * dy) / (nx + ny); break;
-        default: {
-          const double ni = static_cast<double>(size[i]);
-          v = std::sqrt(std::max(((nx + ni) * dx * dx + (ny + ni) * dy * dy - ni * best * best) / (nx + ny + ni), 0.0));
-        }
+    const double nx = size[x], ny = size[y];
+    merges.push_back({static_cast<std::int64_t>(x), static_cast<std::int64_t>(y), method == Linkage::ward ? std::sqrt(best) : best,
+                      static_cast<std::int64_t>(nx + ny)});
+    // The merged cluster lives on at index y, as in scipy. Only the span of indices still there is rewritten.
+    const std::size_t lo = active.front(), hi = active.back() + 1;
+    double* rx = &dist[x * ld];
+    double* ry = &dist[y * ld];
+    if (method == Linkage::ward)
+      detail::lance_williams_ward(rx + lo, ry + lo, size.data() + lo, hi - lo, nx, ny, best);
+    else
+      detail::lance_williams_simple(rx + lo, ry + lo, hi - lo, nx, ny,
+                                    method == Linkage::single ? 0 : method == Linkage::complete ? 1 : 2);
+    ry[y] = 0;
+    {
+      // The column: one cache miss per row once the matrix outgrows the cache, so the lines are asked for ahead.
+      constexpr std::size_t ahead = 24;
+      const std::size_t m = active.size();
+      for (std::size_t k = 0; k < m; ++k) {
+        if (k + ahead < m) __builtin_prefetch(&dist[active[k + ahead] * ld + y], 1, 0);
+        const std::size_t i = active[k];
+        D(i, y) = ry[i];
       }
-      D(y, i) = D(i, y) = v;
     }
-    size[y] += size[x];
+    size[y] = nx + ny;
     size[x] = 0;
     active.erase(std::lower_bound(active.begin(), active.end(), x));
     mask[x] = std::numeric_limits<double>::infinity();
@@ -126,6 +188,18 @@ inline std::vector<Merge> linkage_tree(std::vector<double> dist, std::size_t n, 
     parent[a] = parent[b] = next++;
   }
   return sorted;
+}
+
+// The same for a row-major n x n matrix held in a vector (consumed). Above a few hundred rows it is first copied
+// to a padded stride, which costs far less than the cache misses it saves.
+inline std::vector<Merge> linkage_tree(std::vector<double> dist, std::size_t n, Linkage method) {
+  require<shape_error>(dist.size() == n * n, "linkage: expected ", n * n, " distances, got ", dist.size());
+  const std::size_t ld = detail::padded_stride(n);
+  if (n < 256 || ld == n) return linkage_tree(dist.data(), n, n, method);
+  auto padded = Tensor<double>::uninitialized({n, ld});
+  for (std::size_t i = 0; i < n; ++i) std::copy_n(&dist[i * n], n, padded.data() + i * ld);
+  dist = {};
+  return linkage_tree(padded.data(), n, ld, method);
 }
 
 // Flat labels after the first n - k merges (k clusters), numbered in order of first appearance.

@@ -123,19 +123,6 @@ inline double silhouette_score_from_distances(std::span<const double> dist, std:
   return total / double(n);
 }
 
-// All pairwise distances of the rows of x under metric m, as a row-major n x n matrix.
-inline std::vector<double> pairwise_distances(TensorView<const float> x, Metric metric = Metric::euclidean) {
-  check_matrix(x, "pairwise_distances");
-  const std::size_t n = x.dim(0);
-  std::vector<double> dist(n * n);
-  with_metric(metric, [&](auto d) {
-    using Dist = decltype(d);
-    const auto y = Dist::prepare(x);
-    for_each_distance_row<Dist>(y.view(), [&](std::size_t i, const double* r) { std::copy_n(r, n, &dist[i * n]); });
-  });
-  return dist;
-}
-
 struct BestK {
   std::int64_t k = 0;
   double score = -1;

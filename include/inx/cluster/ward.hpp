@@ -15,26 +15,13 @@
 INX_BEGIN_NAMESPACE
 namespace cluster {
 
-// Pairwise distances of x as a full row-major n x n matrix in double (O(n²) memory).
-template <DistancePolicy Distance = Euclidean>
-std::vector<double> pairwise_distances(TensorView<const float> x) {
-  check_matrix(x, Distance::name);
-  const std::size_t n = x.dim(0);
-  std::vector<double> out(n * n);
-  const auto y = Distance::prepare(x);
-  for_each_distance_row<Distance>(y.view(), [&](std::size_t i, const double* r) {
-    std::copy(r, r + n, out.begin() + static_cast<std::ptrdiff_t>(i * n));
-  });
-  // Symmetric by construction, so every linkage sees d(i, j) == d(j, i) exactly.
-  for (std::size_t i = 0; i < n; ++i)
-    for (std::size_t j = 0; j < i; ++j) out[i * n + j] = out[j * n + i];
-  return out;
-}
-
 // Ward's full merge tree of the rows of x.
 inline std::vector<Merge> ward_tree(TensorView<const float> x) {
   check_matrix(x, "ward");
-  return linkage_tree(pairwise_distances<Euclidean>(x), x.dim(0), Linkage::ward);
+  const std::size_t n = x.dim(0), ld = detail::padded_stride(n);
+  auto dist = Tensor<double>::uninitialized({n, ld});  // every entry the linkage reads is written
+  pairwise_matrix<SquaredEuclidean>(SquaredEuclidean::prepare(x).view(), dist.data(), ld);
+  return linkage_tree(dist.data(), n, ld, Linkage::ward, /*squared=*/true);
 }
 
 // The within-cluster sum of squares of a partition (noise rows excluded), in double.
