@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <map>
 #include <random>
 #include <vector>
 
@@ -205,6 +206,48 @@ TEST(Matrices, DbscanMatchesABruteForceDefinition) {
   EXPECT_GT(cores, 0u);
   EXPECT_GT(borders, 0u);
   EXPECT_GT(noise, 0u);
+}
+
+
+// Silhouette of every row against its definition in double (mean distance to the own cluster without the row itself,
+// the smallest mean distance to another cluster; a singleton scores 0; -1 is a cluster). Shuffled labels with a noise
+// cluster and two singletons, n large enough for several distance blocks, the sorted (k <= 256) and the row-by-row
+// (k > 256) paths, both metrics.
+TEST(Matrices, SilhouetteSamplesEqualTheDefinition) {
+  struct Case {
+    std::size_t n, d, k;
+  };
+  for (const Case c : {Case{1100, 13, 7}, Case{300, 49, 3}, Case{700, 5, 300}}) {
+    const auto x = gaussian(c.n, c.d, 11);
+    std::mt19937 rng(5);
+    std::vector<std::int64_t> labels(c.n);
+    for (auto& l : labels) l = static_cast<std::int64_t>(rng() % c.k) - 1;  // -1 .. k-2
+    labels[3] = 1000;                                                       // two singletons
+    labels[c.n - 1] = 2000;
+    for (auto metric : {cl::Metric::euclidean, cl::Metric::cosine}) {
+      const auto got = cl::silhouette_samples(x, labels, metric);
+      const auto dist = cl::pairwise_distances(x, metric);
+      ASSERT_EQ(got.size(), c.n);
+      for (std::size_t i = 0; i < c.n; i += 7) {
+        std::map<std::int64_t, std::pair<double, double>> sums;  // label -> (sum, count)
+        for (std::size_t j = 0; j < c.n; ++j) {
+          if (j == i) continue;
+          auto& [s, m] = sums[labels[j]];
+          s += dist[i * c.n + j];
+          m += 1;
+        }
+        double want = 0;
+        if (sums.count(labels[i])) {
+          const double a = sums[labels[i]].first / sums[labels[i]].second;
+          double b = INFINITY;
+          for (const auto& [l, sm] : sums)
+            if (l != labels[i]) b = std::min(b, sm.first / sm.second);
+          want = (b - a) / std::max(a, b);
+        }
+        ASSERT_NEAR(got[i], want, 1e-6) << "n=" << c.n << " k=" << c.k << " row " << i;
+      }
+    }
+  }
 }
 
 }  // namespace

@@ -48,6 +48,76 @@ struct SilhouetteClusters {
   }
 };
 
+// The silhouette of every row with each pair's distance computed once: the rows sorted by cluster (so each cluster
+// is a run of consecutive rows), the upper triangle of distances in blocks, and for a pair i < j the distance added
+// to i's sum for j's cluster (a sum over a run of row i) and to j's sum for i's cluster (row i added into one row of
+// a k x n table). Half the GEMM and square roots of the full matrix, and every pass runs along rows. Memory: 2 k n
+// doubles.
+template <DistancePolicy Distance>
+std::vector<double> silhouette_samples_sorted(TensorView<const float> x, const SilhouetteClusters& cl) {
+  const std::size_t n = x.dim(0), d = x.dim(1), kk = cl.k();
+  std::vector<std::size_t> order(n), start(kk + 1, 0);
+  for (std::size_t i = 0; i < n; ++i) ++start[cl.of(i) + 1];
+  for (std::size_t c = 0; c < kk; ++c) start[c + 1] += start[c];
+  {
+    auto next = start;
+    for (std::size_t i = 0; i < n; ++i) order[next[cl.of(i)]++] = i;
+  }
+  auto sorted = Tensor<float>::uninitialized({n, d});
+  for (std::size_t i = 0; i < n; ++i) std::copy_n(x.data() + order[i] * d, d, sorted.data() + i * d);
+  std::vector<std::size_t> cid(n);  // cluster of sorted row i
+  for (std::size_t c = 0; c < kk; ++c) std::fill(cid.begin() + start[c], cid.begin() + start[c + 1], c);
+  std::vector<double> rows(n * kk, 0.0);  // rows[i * kk + c]: sorted row i to the rows of cluster c after it
+  std::vector<double> cols(kk * n, 0.0);  // cols[c * n + j]: sorted row j to the rows of cluster c before it
+  const auto y = Distance::prepare(sorted.view());
+  constexpr std::size_t chunk = 256;
+  const std::size_t block = std::max<std::size_t>(16, (std::size_t(1) << 19) / n);  // 4 MB of distances
+  for_each_upper_distance_block<Distance>(y.view(), block, [&](std::size_t i0, std::size_t i1, const double* dist,
+                                                            std::size_t w) {
+    const std::size_t m = i1 - i0;
+#pragma omp parallel if (m * w >= (std::size_t(1) << 16))
+    {
+#pragma omp for schedule(dynamic, 8) nowait
+      for (std::int64_t r = 0; r < static_cast<std::int64_t>(m); ++r) {
+        const std::size_t i = i0 + static_cast<std::size_t>(r);
+        const double* row = dist + static_cast<std::size_t>(r) * w;  // row[j - i0]: the distance to j > i
+        for (std::size_t c = cid[i]; c < kk; ++c) {
+          double t = 0;
+          const std::size_t j0 = std::max(start[c], i + 1) - i0, j1 = start[c + 1] - i0;
+#pragma omp simd reduction(+ : t)
+          for (std::size_t j = j0; j < j1; ++j) t += row[j];
+          rows[i * kk + c] += t;
+        }
+      }
+      // Columns in chunks, one thread each, so that no two threads add into the same entries.
+#pragma omp for schedule(dynamic, 1)
+      for (std::int64_t q = 0; q < static_cast<std::int64_t>((w + chunk - 1) / chunk); ++q) {
+        const std::size_t j0 = i0 + static_cast<std::size_t>(q) * chunk, j1 = std::min(i0 + w, j0 + chunk);
+        for (std::size_t r = 0; r < m && i0 + r + 1 < j1; ++r) {
+          const std::size_t i = i0 + r;
+          const std::size_t lo = std::max(j0, i + 1);
+          const double* row = dist + r * w + (lo - i0);
+          double* out = cols.data() + cid[i] * n + lo;
+#pragma omp simd
+          for (std::size_t t = 0; t < j1 - lo; ++t) out[t] += row[t];
+        }
+      }
+    }
+  });
+  std::vector<double> s(n, 0.0);
+#pragma omp parallel if (n >= 1024)
+  {
+    std::vector<double> sums(kk);
+#pragma omp for schedule(static)
+    for (std::int64_t ii = 0; ii < static_cast<std::int64_t>(n); ++ii) {
+      const std::size_t i = static_cast<std::size_t>(ii);
+      for (std::size_t c = 0; c < kk; ++c) sums[c] = rows[i * kk + c] + cols[c * n + i];
+      s[order[i]] = cl.row(order[i], sums.data());
+    }
+  }
+  return s;
+}
+
 // Per-row sums of distances to each cluster, from distance blocks, then the silhouette per row.
 template <DistancePolicy Distance>
 std::vector<double> silhouette_samples_impl(TensorView<const float> x, std::span<const std::int64_t> labels) {
@@ -79,6 +149,7 @@ std::vector<double> silhouette_samples_impl(TensorView<const float> x, std::span
     }
     return s;
   }
+  if (kk <= 256) return silhouette_samples_sorted<Distance>(x, cl);
   const auto y = Distance::prepare(x);
   for_each_distance_row<Distance>(y.view(), [&](std::size_t i, const double* r) {
     std::vector<double> sums(kk, 0.0);
