@@ -208,6 +208,32 @@ TEST(Matrices, DbscanMatchesABruteForceDefinition) {
   EXPECT_GT(noise, 0u);
 }
 
+TEST(Matrices, DbscanWithoutNeighbourListsGivesTheSameLabels) {
+  // Past max_pairs the lists are dropped and both steps recompute the distances: the labels do not change. Caps of
+  // 0 (dropped at once) and just under the number of pairs (dropped after most blocks).
+  const std::size_t n = 300, d = 6;
+  const auto x = gaussian(n, d, 9);
+  const auto y = cl::Euclidean::prepare(x);
+  for (std::size_t block : {0u, 7u}) {
+    const cl::DBSCAN<> lists{.eps = 2.2, .min_samples = 6, .block = block};
+    const auto want = lists.fit(x);
+    const auto kept = lists.neighbour_lists(y.view(), block ? block : n);
+    ASSERT_TRUE(kept.has_value());
+    std::size_t pairs = 0;
+    for (const auto& l : *kept) pairs += l.size();
+    ASSERT_GT(pairs, 10u);
+    for (std::size_t cap : {std::size_t(0), pairs - 1}) {
+      auto capped = lists;
+      capped.max_pairs = cap;
+      EXPECT_FALSE(capped.neighbour_lists(y.view(), block ? block : n).has_value());
+      EXPECT_EQ(capped.fit(x).labels, want.labels) << "max_pairs " << cap << ", block " << block;
+    }
+    auto exact = lists;
+    exact.max_pairs = pairs;
+    EXPECT_TRUE(exact.neighbour_lists(y.view(), block ? block : n).has_value());
+  }
+}
+
 
 // Silhouette of every row against its definition in double (mean distance to the own cluster without the row itself,
 // the smallest mean distance to another cluster; a singleton scores 0; -1 is a cluster). Shuffled labels with a noise
