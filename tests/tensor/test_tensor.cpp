@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <cstdlib>
+
 #include "inx/tensor/tensor.hpp"
 
 using inx::Shape;
@@ -84,4 +87,43 @@ TEST(Tensor, DefaultConstructedHoldsNothing) {
   EXPECT_TRUE(v.empty());
   Tensor<float> scalar(Shape{});
   EXPECT_EQ(scalar.size(), 1u);
+}
+
+TEST(CpuAllocator, LargeBlocksAreReusedWithinTheBudgetAndZerosStayZeros) {
+  if (std::getenv("INX_CPU_CACHE_MIB")) GTEST_SKIP() << "INX_CPU_CACHE_MIB is set: the test assumes the default budget";
+  inx::cpu::release_cached();
+  auto& cache = inx::detail::LargeBlockCache::get();
+  const std::size_t mib = std::size_t(1) << 20;
+  void* first = nullptr;
+  {
+    auto a = Tensor<float>::uninitialized(Shape{(20 * mib) / 4});  // 20 MiB: a large block
+    first = a.data();
+    EXPECT_EQ(reinterpret_cast<std::uintptr_t>(first) % inx::cpu::huge_page, 0u);
+    a.span()[123] = 7.0f;  // dirty, so that a reuse has something to clear
+  }
+  EXPECT_EQ(cache.cached_bytes(), 20 * mib);
+  {
+    Tensor<float> b(Shape{(19 * mib) / 4});  // fits in the cached block: the same memory, zeroed
+    EXPECT_EQ(static_cast<void*>(b.data()), first);
+    EXPECT_EQ(cache.cached_bytes(), 0u);
+    EXPECT_EQ(b.span()[123], 0.0f);
+    auto c = Tensor<float>::uninitialized(Shape{(20 * mib) / 4});  // the only block is taken: a new one
+    EXPECT_NE(static_cast<void*>(c.data()), first);
+  }
+  EXPECT_EQ(cache.cached_bytes(), 40 * mib);
+  {
+    auto d = Tensor<float>::uninitialized(Shape{(64 * mib) / 4});  // more than twice any cached block: not reused
+    EXPECT_NE(static_cast<void*>(d.data()), first);
+    EXPECT_EQ(cache.cached_bytes(), 40 * mib);
+  }
+  EXPECT_EQ(cache.cached_bytes(), 104 * mib);
+  {  // past the default budget of 256 MiB the oldest blocks go back to the system
+    auto e = Tensor<float>::uninitialized(Shape{(200 * mib) / 4});
+  }
+  EXPECT_EQ(cache.cached_bytes(), 200 * mib);  // 304 MiB: the 20, 20 and 64 MiB blocks went, oldest first
+  inx::cpu::release_cached();
+  EXPECT_EQ(cache.cached_bytes(), 0u);
+  // Small blocks never enter the cache.
+  { auto s = Tensor<float>::uninitialized(Shape{1000}); }
+  EXPECT_EQ(cache.cached_bytes(), 0u);
 }
