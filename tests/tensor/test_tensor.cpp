@@ -127,3 +127,12 @@ TEST(CpuAllocator, LargeBlocksAreReusedWithinTheBudgetAndZerosStayZeros) {
   { auto s = Tensor<float>::uninitialized(Shape{1000}); }
   EXPECT_EQ(cache.cached_bytes(), 0u);
 }
+
+TEST(CpuAllocator, CacheBudgetFromTheEnvironmentIsDigitsOnly) {
+  using C = inx::detail::LargeBlockCache;
+  EXPECT_EQ(C::parse_budget("0"), 0u);
+  EXPECT_EQ(C::parse_budget("256"), std::size_t(256) << 20);
+  for (const char* bad : {"", "-1", "12MB", " 5", "1e3", "abc", "99999999999999999999"})
+    EXPECT_EQ(C::parse_budget(bad), C::bad_budget) << "'" << bad << "'";
+  EXPECT_EQ(C::parse_budget(nullptr), C::bad_budget);
+}

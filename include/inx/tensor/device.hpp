@@ -5,6 +5,7 @@
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
@@ -109,11 +110,31 @@ class LargeBlockCache {
   };
   LargeBlockCache() {
     if (const char* v = std::getenv("INX_CPU_CACHE_MIB")) {
-      char* end = nullptr;
-      const unsigned long long mib = std::strtoull(v, &end, 10);
-      if (end != v && *end == 0) budget_ = static_cast<std::size_t>(mib) << 20;
+      if (const auto b = parse_budget(v); b != bad_budget)
+        budget_ = b;
+      else  // the allocator cannot throw here (deallocation may be the first to ask): one line, and the default
+        std::fprintf(stderr,
+                     "inx: INX_CPU_CACHE_MIB: expected a whole number of MiB (0 turns the cache off), got '%s'; "
+                     "using 256\n",
+                     v);
     }
   }
+
+ public:
+  static constexpr std::size_t bad_budget = static_cast<std::size_t>(-1);
+  // INX_CPU_CACHE_MIB's value in bytes: digits only, at most 2^40 MiB; bad_budget for anything else.
+  static std::size_t parse_budget(const char* v) noexcept {
+    if (!v || !*v) return bad_budget;
+    std::size_t mib = 0;
+    for (const char* c = v; *c; ++c) {
+      if (*c < '0' || *c > '9') return bad_budget;
+      mib = mib * 10 + static_cast<std::size_t>(*c - '0');
+      if (mib > (std::size_t(1) << 40)) return bad_budget;
+    }
+    return mib << 20;
+  }
+
+ private:
   std::mutex mutex_;
   std::vector<Block> live_, free_;
   std::size_t cached_ = 0;
