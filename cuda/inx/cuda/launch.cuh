@@ -1,0 +1,51 @@
+// One launcher for every index-space kernel: a functor f with an INX_HOST_DEVICE `void operator()(std::size_t i)`
+// runs for every i < n, on the GPU through for_each_index (a grid-stride kernel on the legacy default stream) and on
+// the host through host_for_each_index (a plain loop, in order). The kernel bodies are these functors, so the tests
+// run the very same code on a machine without a GPU and compare it with the CPU backend; only the launch, library
+// calls and memory movement are GPU-only.
+#pragma once
+
+#include <cuda_runtime.h>
+
+#include <algorithm>
+#include <cstddef>
+
+#include "inx/cuda/device.cuh"
+
+INX_BEGIN_NAMESPACE
+namespace cuda_detail {
+
+template <class F>
+__global__ void for_each_index_kernel(std::size_t n, F f) {
+  const std::size_t stride = std::size_t(blockDim.x) * gridDim.x;
+  for (std::size_t i = std::size_t(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += stride) f(i);
+}
+
+// f(i) for i < n on the current GPU. Blocks are capped: the grid-stride loop covers the rest, and 4096 blocks of 256
+// fill any current GPU. `what` names the kernel in the error a failed launch raises.
+template <class F>
+void for_each_index(std::size_t n, F f, const char* what) {
+  if (n == 0) return;
+  constexpr std::size_t kThreads = 256, kMaxBlocks = 4096;
+  const auto blocks = static_cast<unsigned>(std::min((n + kThreads - 1) / kThreads, kMaxBlocks));
+  for_each_index_kernel<<<blocks, kThreads>>>(n, f);
+  check(cudaGetLastError(), what);
+}
+
+// The same functor on the host, in index order: how the tests run kernel bodies without a GPU.
+template <class F>
+void host_for_each_index(std::size_t n, F f) {
+  for (std::size_t i = 0; i < n; ++i) f(i);
+}
+
+// Sets *flag to 1 from any thread (device) or the host loop; a kernel's way to report bad input.
+INX_HOST_DEVICE void raise_flag(int* flag) {
+#if defined(__CUDA_ARCH__)
+  atomicOr(flag, 1);
+#else
+  *flag = 1;
+#endif
+}
+
+}  // namespace cuda_detail
+INX_END_NAMESPACE
