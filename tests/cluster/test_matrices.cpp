@@ -277,3 +277,20 @@ TEST(Matrices, SilhouetteSamplesEqualTheDefinition) {
 }
 
 }  // namespace
+
+TEST(Matrices, UpperDistanceBlocksStopWhenTheCallbackSaysSo) {
+  // Every block in order with a void callback; with a bool one, the walk ends at the first false.
+  const std::size_t n = 50;
+  const auto y = cl::Euclidean::prepare(gaussian(n, 4, 3));
+  std::vector<std::size_t> starts;
+  cl::for_each_upper_distance_block<cl::Euclidean>(y.view(), 8, [&](std::size_t i0, std::size_t, const double*,
+                                                                    std::size_t) { starts.push_back(i0); });
+  EXPECT_EQ(starts, (std::vector<std::size_t>{0, 8, 16, 24, 32, 40, 48}));
+  starts.clear();
+  cl::for_each_upper_distance_block<cl::Euclidean>(
+      y.view(), 8, [&](std::size_t i0, std::size_t, const double*, std::size_t) -> bool {
+        starts.push_back(i0);
+        return i0 < 16;
+      });
+  EXPECT_EQ(starts, (std::vector<std::size_t>{0, 8, 16}));
+}

@@ -1,8 +1,9 @@
 // Exact DBSCAN (scikit-learn's definition): the eps-neighbourhood of a row includes the row itself and every row at
 // distance <= eps; a row with at least min_samples neighbours is a core row; cores within eps of each other share a
 // cluster (union-find); a non-core row within eps of a core is a border row, other rows are noise (-1).
-// Neighbourhoods come from GEMM over blocks of rows, kept as lists of the pairs within eps (O(pairs) memory, up to
-// 128 MB by default; beyond that the distances are computed twice instead, in O(block x n) memory, never O(n²)).
+// Neighbourhoods come from GEMM over blocks of rows, kept as lists of the pairs within eps (O(pairs) memory: up to
+// max_pairs of 4 bytes, 128 MB by default, twice that at most with the lists' growth; past it the lists are dropped
+// and the distances computed twice instead, in O(block x n) memory, never O(n²)).
 //
 // Border rows reachable from several clusters: scikit-learn expands clusters in order of their lowest-index core
 // row and a border row keeps the first cluster that reaches it. inx does the same: a border row joins, among the
@@ -42,8 +43,7 @@ struct DBSCAN {
     std::atomic<std::size_t> entries{0};
     std::atomic<bool> full{false};
     for_each_upper_distance_block<Distance>(y, block, [&](std::size_t i0, std::size_t i1, const double* dist,
-                                                          std::size_t w) {
-      if (full.load(std::memory_order_relaxed)) return;
+                                                          std::size_t w) -> bool {
       const std::size_t m = i1 - i0;
 #pragma omp parallel for schedule(dynamic, 8) if (m * w >= (std::size_t(1) << 16))
       for (std::int64_t rr = 0; rr < static_cast<std::int64_t>(m); ++rr) {
@@ -55,6 +55,7 @@ struct DBSCAN {
         if (entries.fetch_add(out.size(), std::memory_order_relaxed) + out.size() > max_pairs)
           full.store(true, std::memory_order_relaxed);
       }
+      return !full.load(std::memory_order_relaxed);  // past the cap: no further blocks
     });
     if (full.load()) return std::nullopt;
     return lists;

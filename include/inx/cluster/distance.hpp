@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "inx/cluster/clustering.hpp"
@@ -267,7 +268,8 @@ void pairwise_matrix(TensorView<const float> y, double* out, std::size_t ld) {
 // of the upper triangle only: dist is a row-major (i1 - i0) x w block, w = n - i0, whose entry (r, c) for c > r is
 // the distance between rows i0 + r and i0 + c (computed as distance_row computes it); entries with c <= r are not
 // set.
-// Half the GEMM and half the distances of for_each_distance_block, for callers that use each pair once.
+// Half the GEMM and half the distances of for_each_distance_block, for callers that use each pair once. An fn that
+// returns bool stops the walk by returning false (no GEMM for the blocks after it).
 template <DistancePolicy D, class Fn>
 void for_each_upper_distance_block(TensorView<const float> y, std::size_t block, Fn&& fn) {
   const std::size_t n = y.dim(0), d = y.dim(1);
@@ -284,7 +286,12 @@ void for_each_upper_distance_block(TensorView<const float> y, std::size_t block,
       detail::distance_span<D>(y, norms, i, i + 1, n, dots.data() + static_cast<std::size_t>(r) * w + c,
                                dist.data() + static_cast<std::size_t>(r) * w + c);
     }
-    fn(i0, i1, static_cast<const double*>(dist.data()), w);
+    if constexpr (std::is_same_v<std::invoke_result_t<Fn&, std::size_t, std::size_t, const double*, std::size_t>,
+                                 bool>) {
+      if (!fn(i0, i1, static_cast<const double*>(dist.data()), w)) return;
+    } else {
+      fn(i0, i1, static_cast<const double*>(dist.data()), w);
+    }
   }
 }
 

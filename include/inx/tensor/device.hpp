@@ -54,9 +54,9 @@ class LargeBlockCache {
         best = i;
     if (best == free_.size()) return nullptr;
     const Block b = free_[best];
+    live_.push_back(b);  // first: if it throws, the block is still cached
     free_.erase(free_.begin() + static_cast<std::ptrdiff_t>(best));
     cached_ -= b.bytes;
-    live_.push_back(b);
     return b.p;
   }
   void track(void* p, std::size_t bytes) {
