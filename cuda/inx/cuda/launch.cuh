@@ -9,6 +9,8 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstring>
+#include <vector>
 
 #include "inx/cuda/device.cuh"
 
@@ -46,6 +48,48 @@ INX_HOST_DEVICE void raise_flag(int* flag) {
   *flag = 1;
 #endif
 }
+
+// Executors: where a kernel made of several launches and scratch buffers runs. A multi-step kernel (a reduction in
+// two passes, batch norm's statistics then its normalisation) is written once as a template on the executor;
+// DeviceExec runs it on the GPU, HostExec runs the very same steps on the host with host scratch, so the tests check
+// the whole composition (the split into chunks, the order of passes), not only the single bodies.
+struct DeviceExec {
+  template <class F>
+  void run(std::size_t n, F f, const char* what) const {
+    for_each_index(n, f, what);
+  }
+  template <class T>
+  struct Scratch {
+    T* p = nullptr;
+    explicit Scratch(std::size_t n) : p(static_cast<T*>(cuda::allocate(n * sizeof(T)))) {}
+    Scratch(const Scratch&) = delete;
+    Scratch& operator=(const Scratch&) = delete;
+    ~Scratch() { cuda::deallocate(p); }
+    T* data() const { return p; }
+  };
+  template <class T>
+  Scratch<T> scratch(std::size_t n) const {
+    return Scratch<T>(n);
+  }
+  template <class T>
+  void to_host(T* dst, const T* src, std::size_t n) const {
+    cuda::copy_to_host(dst, src, n * sizeof(T));
+  }
+};
+struct HostExec {
+  template <class F>
+  void run(std::size_t n, F f, const char*) const {
+    host_for_each_index(n, f);
+  }
+  template <class T>
+  std::vector<T> scratch(std::size_t n) const {
+    return std::vector<T>(n);
+  }
+  template <class T>
+  void to_host(T* dst, const T* src, std::size_t n) const {
+    if (n) std::memcpy(dst, src, n * sizeof(T));
+  }
+};
 
 }  // namespace cuda_detail
 INX_END_NAMESPACE
