@@ -4,8 +4,9 @@
 // per shape and cached.
 #pragma once
 
-#include <oneapi/dnnl/dnnl.hpp>
+#include <oneapi/dnnl/dnnl.h>
 
+#include <array>
 #include <atomic>
 #include <cstddef>
 #include <functional>
@@ -46,164 +47,213 @@ struct ConvKeyHash {
 struct DnnlArg {
   int arg;
   bool input;
-  dnnl::memory::desc user, prim;
-  dnnl::reorder reorder;  // empty when user == prim
-  dnnl::memory::desc reorder_scratchpad;
+  MemDesc user, prim;
+  DnnlPrimitive reorder;  // empty when user == prim
+  MemDesc reorder_scratchpad;
 };
 
 struct DnnlPlan {
-  dnnl::primitive prim;
-  dnnl::memory::desc scratchpad;
+  DnnlPrimitive prim;
+  MemDesc scratchpad;
   std::vector<DnnlArg> args;
 };
 
-inline dnnl::primitive_attr user_scratchpad_attr() {
-  dnnl::primitive_attr attr;
-  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+inline DnnlAttr user_scratchpad_attr() {
+  DnnlAttr attr;
+  dnnl_check(dnnl_primitive_attr_create(attr.out()), "dnnl_primitive_attr_create");
+  dnnl_check(dnnl_primitive_attr_set_scratchpad_mode(attr.get(), dnnl_scratchpad_mode_user),
+             "dnnl_primitive_attr_set_scratchpad_mode");
   return attr;
 }
 
-inline DnnlArg make_arg(int arg, bool input, const dnnl::memory::desc& user, const dnnl::memory::desc& prim) {
+// A primitive descriptor's memory descriptor `what` (index: 0, or 1 for a bias); a zero descriptor when it has none.
+inline MemDesc query_md(const DnnlPrimitiveDesc& pd, dnnl_query_t what, int index = 0) {
+  const dnnl_memory_desc_t* md = dnnl_primitive_desc_query_md(pd.get(), what, index);
+  MemDesc m;
+  if (md) m.md = *md;
+  return m;
+}
+
+inline DnnlArg make_arg(int arg, bool input, const MemDesc& user, const MemDesc& prim) {
   DnnlArg a{arg, input, user, prim, {}, {}};
-  if (user != prim) {
-    auto& eng = dnnl_cpu_engine();
-    dnnl::reorder::primitive_desc pd = input ? dnnl::reorder::primitive_desc(eng, user, eng, prim, user_scratchpad_attr())
-                                             : dnnl::reorder::primitive_desc(eng, prim, eng, user, user_scratchpad_attr());
-    a.reorder = dnnl::reorder(pd);
-    a.reorder_scratchpad = pd.scratchpad_desc();
+  if (!(user == prim)) {
+    const auto eng = dnnl_cpu_engine();
+    const auto attr = user_scratchpad_attr();
+    const MemDesc& from = input ? user : prim;
+    const MemDesc& to = input ? prim : user;
+    DnnlPrimitiveDesc pd;
+    dnnl_check(dnnl_reorder_primitive_desc_create(pd.out(), &from.md, eng, &to.md, eng, attr.get()),
+               "reorder primitive descriptor");
+    a.reorder_scratchpad = query_md(pd, dnnl_query_scratchpad_md);
+    dnnl_check(dnnl_primitive_create(a.reorder.out(), pd.get()), "reorder primitive");
   }
   return a;
 }
 
 // Runs a plan on user pointers given in the order of plan.args, reordering through per-thread scratch buffers.
-inline void execute(const DnnlPlan& plan, std::initializer_list<void*> ptrs) {
-  auto& eng = dnnl_cpu_engine();
-  auto& stream = dnnl_thread_stream();
+inline void execute_plan(const DnnlPlan& plan, std::initializer_list<void*> ptrs) {
+  const auto eng = dnnl_cpu_engine();
+  const auto stream = dnnl_thread_stream();
   auto& scratch = thread_scratch();
-  constexpr std::size_t kScratchpadSlot = ScratchBuffers::kSlots - 1;
-  auto run_reorder = [&](const DnnlArg& a, dnnl::memory& from, dnnl::memory& to) {
-    std::unordered_map<int, dnnl::memory> args{{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, to}};
-    if (a.reorder_scratchpad.get_size() > 0)
-      args.emplace(DNNL_ARG_SCRATCHPAD, dnnl::memory(a.reorder_scratchpad, eng,
-                                                     scratch.get(kScratchpadSlot, a.reorder_scratchpad.get_size())));
-    a.reorder.execute(stream, args);
+  constexpr std::size_t kScratchpadSlot = ScratchBuffers::kSlots - 1, kMaxArgs = 4;
+  auto memory = [&](const MemDesc& d, void* p) {
+    DnnlMemory m;
+    dnnl_check(dnnl_memory_create(m.out(), &d.md, eng, p), "dnnl_memory_create");
+    return m;
+  };
+  auto run_reorder = [&](const DnnlArg& a, dnnl_memory_t from, dnnl_memory_t to) {
+    dnnl_exec_arg_t args[3] = {{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, to}, {0, nullptr}};
+    int n = 2;
+    DnnlMemory pad;
+    if (a.reorder_scratchpad.bytes() > 0) {
+      pad = memory(a.reorder_scratchpad, scratch.get(kScratchpadSlot, a.reorder_scratchpad.bytes()));
+      args[n++] = {DNNL_ARG_SCRATCHPAD, pad.get()};
+    }
+    dnnl_check(dnnl_primitive_execute(a.reorder.get(), stream, n, args), "reorder");
   };
 
-  std::unordered_map<int, dnnl::memory> args;
-  std::vector<std::pair<dnnl::memory, dnnl::memory>> outputs;  // (primitive's, user's) pairs to reorder back
-  std::size_t slot = 0;
+  std::array<DnnlMemory, kMaxArgs> user, prim;
+  dnnl_exec_arg_t args[kMaxArgs + 1];
+  int n = 0;
+  std::size_t slot = 0, i = 0;
   auto p = ptrs.begin();
   for (const auto& a : plan.args) {
-    dnnl::memory user(a.user, eng, *p++);
+    user[i] = memory(a.user, *p++);
     if (!a.reorder) {
-      args.emplace(a.arg, user);
-      continue;
+      args[n++] = {a.arg, user[i].get()};
+    } else {
+      prim[i] = memory(a.prim, scratch.get(slot++, a.prim.bytes()));
+      if (a.input) run_reorder(a, user[i].get(), prim[i].get());
+      args[n++] = {a.arg, prim[i].get()};
     }
-    dnnl::memory prim(a.prim, eng, scratch.get(slot++, a.prim.get_size()));
-    if (a.input) run_reorder(a, user, prim);
-    else outputs.emplace_back(prim, user);
-    args.emplace(a.arg, prim);
+    ++i;
   }
-  if (plan.scratchpad.get_size() > 0)
-    args.emplace(DNNL_ARG_SCRATCHPAD,
-                 dnnl::memory(plan.scratchpad, eng, scratch.get(kScratchpadSlot, plan.scratchpad.get_size())));
-  plan.prim.execute(stream, args);
-  std::size_t k = 0;
-  for (const auto& a : plan.args)
-    if (a.reorder && !a.input) {
-      run_reorder(a, outputs[k].first, outputs[k].second);
-      ++k;
-    }
-  stream.wait();
+  DnnlMemory pad;
+  if (plan.scratchpad.bytes() > 0) {
+    pad = memory(plan.scratchpad, scratch.get(kScratchpadSlot, plan.scratchpad.bytes()));
+    args[n++] = {DNNL_ARG_SCRATCHPAD, pad.get()};
+  }
+  dnnl_check(dnnl_primitive_execute(plan.prim.get(), stream, n, args), "convolution");
+  i = 0;
+  for (const auto& a : plan.args) {
+    if (a.reorder && !a.input) run_reorder(a, prim[i].get(), user[i].get());
+    ++i;
+  }
+  dnnl_check(dnnl_stream_wait(stream), "dnnl_stream_wait");
+}
+inline void execute(const DnnlPlan& plan, std::initializer_list<void*> ptrs) {
+  try {
+    execute_plan(plan, ptrs);
+  } catch (const dnnl_failure& e) {
+    throw error(detail::msg("conv2d: ", e.what()));
+  }
 }
 
 struct ConvDescs {
-  dnnl::memory::desc src, weights, bias, dst;  // user layouts
-  dnnl::memory::desc src_any, weights_any, bias_any, dst_any;
-  dnnl::memory::dims strides, dilates, pad_l, pad_r;
+  MemDesc src, weights, bias, dst;  // user layouts
+  MemDesc src_any, weights_any, bias_any, dst_any;
+  dnnl_dims_t strides, dilates, pad_l, pad_r;
 };
 
+inline MemDesc mem_desc(std::initializer_list<std::size_t> dims, dnnl_format_tag_t tag) {
+  dnnl_dims_t d{};
+  int n = 0;
+  for (auto v : dims) d[n++] = static_cast<dnnl_dim_t>(v);
+  MemDesc m;
+  dnnl_check(dnnl_memory_desc_init_by_tag(&m.md, n, d, dnnl_f32, tag), "dnnl_memory_desc_init_by_tag");
+  return m;
+}
+
 inline ConvDescs conv_descs(const ops::Conv2dGeometry& g, bool plain) {
-  using dims = dnnl::memory::dims;
-  using tag = dnnl::memory::format_tag;
-  using dt = dnnl::memory::data_type;
-  auto d = [](std::size_t v) { return static_cast<dnnl::memory::dim>(v); };
   const std::size_t gr = g.p.groups;
-  const dims src{d(g.n), d(g.c), d(g.h), d(g.w)}, dst{d(g.n), d(g.o), d(g.oh), d(g.ow)};
-  const dims wts = gr == 1 ? dims{d(g.o), d(g.c), d(g.kh), d(g.kw)}
-                           : dims{d(gr), d(g.o / gr), d(g.c / gr), d(g.kh), d(g.kw)};
-  const tag wtag = gr == 1 ? tag::oihw : tag::goihw;
-  ConvDescs c;
-  c.src = {src, dt::f32, tag::nchw};
-  c.weights = {wts, dt::f32, wtag};
-  c.bias = {dims{d(g.o)}, dt::f32, tag::x};
-  c.dst = {dst, dt::f32, tag::nchw};
-  c.src_any = plain ? c.src : dnnl::memory::desc(src, dt::f32, tag::any);
-  c.weights_any = plain ? c.weights : dnnl::memory::desc(wts, dt::f32, tag::any);
-  c.bias_any = c.bias;
-  c.dst_any = plain ? c.dst : dnnl::memory::desc(dst, dt::f32, tag::any);
-  c.strides = {d(g.p.stride_h), d(g.p.stride_w)};
-  c.dilates = {d(g.p.dilation_h - 1), d(g.p.dilation_w - 1)};  // oneDNN counts the gaps, PyTorch the step
+  ConvDescs c{};
+  auto both = [&](std::initializer_list<std::size_t> dims, dnnl_format_tag_t tag, MemDesc& user, MemDesc& any) {
+    user = mem_desc(dims, tag);
+    any = plain ? user : mem_desc(dims, dnnl_format_tag_any);
+  };
+  both({g.n, g.c, g.h, g.w}, dnnl_nchw, c.src, c.src_any);
+  if (gr == 1) both({g.o, g.c, g.kh, g.kw}, dnnl_oihw, c.weights, c.weights_any);
+  else both({gr, g.o / gr, g.c / gr, g.kh, g.kw}, dnnl_goihw, c.weights, c.weights_any);
+  both({g.n, g.o, g.oh, g.ow}, dnnl_nchw, c.dst, c.dst_any);
+  c.bias = c.bias_any = mem_desc({g.o}, dnnl_x);
+  auto d = [](std::size_t v) { return static_cast<dnnl_dim_t>(v); };
+  c.strides[0] = d(g.p.stride_h);
+  c.strides[1] = d(g.p.stride_w);
+  c.dilates[0] = d(g.p.dilation_h - 1);  // oneDNN counts the gaps, PyTorch the step
+  c.dilates[1] = d(g.p.dilation_w - 1);
   // oneDNN pads each side separately (so TF's asymmetric SAME padding needs no padded copy); its output-size rule
   // floors exactly like PyTorch's.
-  c.pad_l = {d(g.pad_top), d(g.pad_left)};
-  c.pad_r = {d(g.pad_bottom), d(g.pad_right)};
+  c.pad_l[0] = d(g.pad_top);
+  c.pad_l[1] = d(g.pad_left);
+  c.pad_r[0] = d(g.pad_bottom);
+  c.pad_r[1] = d(g.pad_right);
   return c;
 }
 
-inline dnnl::convolution_forward::primitive_desc conv_forward_pd(const ConvDescs& c, bool bias, dnnl::prop_kind kind) {
-  using namespace dnnl;
-  const auto desc = bias ? convolution_forward::desc(kind, algorithm::convolution_direct, c.src_any, c.weights_any,
-                                                      c.bias_any, c.dst_any, c.strides, c.dilates, c.pad_l, c.pad_r)
-                         : convolution_forward::desc(kind, algorithm::convolution_direct, c.src_any, c.weights_any,
-                                                      c.dst_any, c.strides, c.dilates, c.pad_l, c.pad_r);
-  return {desc, user_scratchpad_attr(), dnnl_cpu_engine()};
+// The primitive descriptor of an operation descriptor (hint: the forward one a backward pass is built against).
+template <class OpDesc>
+DnnlPrimitiveDesc primitive_desc(const OpDesc& op, const DnnlPrimitiveDesc* hint, const char* what) {
+  const auto attr = user_scratchpad_attr();
+  DnnlPrimitiveDesc pd;
+  dnnl_check(dnnl_primitive_desc_create(pd.out(), &op, attr.get(), dnnl_cpu_engine(), hint ? hint->get() : nullptr),
+             what);
+  return pd;
+}
+
+inline DnnlPrimitiveDesc conv_forward_pd(const ConvDescs& c, bool bias, dnnl_prop_kind_t kind) {
+  dnnl_convolution_desc_t op;
+  dnnl_check(dnnl_dilated_convolution_forward_desc_init(&op, kind, dnnl_convolution_direct, &c.src_any.md,
+                                                        &c.weights_any.md, bias ? &c.bias_any.md : nullptr,
+                                                        &c.dst_any.md, c.strides, c.dilates, c.pad_l, c.pad_r),
+             "convolution forward descriptor");
+  return primitive_desc(op, nullptr, "convolution forward primitive descriptor");
 }
 
 inline DnnlPlan make_conv_plan(const ConvKey& key) {
-  using namespace dnnl;
   const auto c = conv_descs(key.g, key.plain);
   DnnlPlan plan;
+  DnnlPrimitiveDesc pd;
   switch (key.pass) {
     case conv_pass::forward: {
-      const auto pd = conv_forward_pd(c, key.bias, prop_kind::forward_inference);
-      plan.prim = convolution_forward(pd);
-      plan.scratchpad = pd.scratchpad_desc();
-      plan.args.push_back(make_arg(DNNL_ARG_SRC, true, c.src, pd.src_desc()));
-      plan.args.push_back(make_arg(DNNL_ARG_WEIGHTS, true, c.weights, pd.weights_desc()));
-      if (key.bias) plan.args.push_back(make_arg(DNNL_ARG_BIAS, true, c.bias, pd.bias_desc()));
-      plan.args.push_back(make_arg(DNNL_ARG_DST, false, c.dst, pd.dst_desc()));
+      pd = conv_forward_pd(c, key.bias, dnnl_forward_inference);
+      plan.args.push_back(make_arg(DNNL_ARG_SRC, true, c.src, query_md(pd, dnnl_query_src_md)));
+      plan.args.push_back(make_arg(DNNL_ARG_WEIGHTS, true, c.weights, query_md(pd, dnnl_query_weights_md)));
+      if (key.bias) plan.args.push_back(make_arg(DNNL_ARG_BIAS, true, c.bias, query_md(pd, dnnl_query_weights_md, 1)));
+      plan.args.push_back(make_arg(DNNL_ARG_DST, false, c.dst, query_md(pd, dnnl_query_dst_md)));
       break;
     }
     case conv_pass::backward_data: {
-      const auto hint = conv_forward_pd(c, false, prop_kind::forward_training);
-      const convolution_backward_data::desc desc(algorithm::convolution_direct, c.src_any, c.weights_any, c.dst_any,
-                                                 c.strides, c.dilates, c.pad_l, c.pad_r);
-      const convolution_backward_data::primitive_desc pd(desc, user_scratchpad_attr(), dnnl_cpu_engine(), hint);
-      plan.prim = convolution_backward_data(pd);
-      plan.scratchpad = pd.scratchpad_desc();
-      plan.args.push_back(make_arg(DNNL_ARG_DIFF_DST, true, c.dst, pd.diff_dst_desc()));
-      plan.args.push_back(make_arg(DNNL_ARG_WEIGHTS, true, c.weights, pd.weights_desc()));
-      plan.args.push_back(make_arg(DNNL_ARG_DIFF_SRC, false, c.src, pd.diff_src_desc()));
+      const auto hint = conv_forward_pd(c, false, dnnl_forward_training);
+      dnnl_convolution_desc_t op;
+      dnnl_check(dnnl_dilated_convolution_backward_data_desc_init(&op, dnnl_convolution_direct, &c.src_any.md,
+                                                                  &c.weights_any.md, &c.dst_any.md, c.strides,
+                                                                  c.dilates, c.pad_l, c.pad_r),
+                 "convolution backward-data descriptor");
+      pd = primitive_desc(op, &hint, "convolution backward-data primitive descriptor");
+      plan.args.push_back(make_arg(DNNL_ARG_DIFF_DST, true, c.dst, query_md(pd, dnnl_query_diff_dst_md)));
+      plan.args.push_back(make_arg(DNNL_ARG_WEIGHTS, true, c.weights, query_md(pd, dnnl_query_weights_md)));
+      plan.args.push_back(make_arg(DNNL_ARG_DIFF_SRC, false, c.src, query_md(pd, dnnl_query_diff_src_md)));
       break;
     }
     case conv_pass::backward_weights: {
-      const auto hint = conv_forward_pd(c, key.bias, prop_kind::forward_training);
-      const auto desc =
-          key.bias ? convolution_backward_weights::desc(algorithm::convolution_direct, c.src_any, c.weights_any,
-                                                        c.bias_any, c.dst_any, c.strides, c.dilates, c.pad_l, c.pad_r)
-                   : convolution_backward_weights::desc(algorithm::convolution_direct, c.src_any, c.weights_any,
-                                                        c.dst_any, c.strides, c.dilates, c.pad_l, c.pad_r);
-      const convolution_backward_weights::primitive_desc pd(desc, user_scratchpad_attr(), dnnl_cpu_engine(), hint);
-      plan.prim = convolution_backward_weights(pd);
-      plan.scratchpad = pd.scratchpad_desc();
-      plan.args.push_back(make_arg(DNNL_ARG_SRC, true, c.src, pd.src_desc()));
-      plan.args.push_back(make_arg(DNNL_ARG_DIFF_DST, true, c.dst, pd.diff_dst_desc()));
-      plan.args.push_back(make_arg(DNNL_ARG_DIFF_WEIGHTS, false, c.weights, pd.diff_weights_desc()));
-      if (key.bias) plan.args.push_back(make_arg(DNNL_ARG_DIFF_BIAS, false, c.bias, pd.diff_bias_desc()));
+      const auto hint = conv_forward_pd(c, key.bias, dnnl_forward_training);
+      dnnl_convolution_desc_t op;
+      dnnl_check(dnnl_dilated_convolution_backward_weights_desc_init(
+                     &op, dnnl_convolution_direct, &c.src_any.md, &c.weights_any.md,
+                     key.bias ? &c.bias_any.md : nullptr, &c.dst_any.md, c.strides, c.dilates, c.pad_l, c.pad_r),
+                 "convolution backward-weights descriptor");
+      pd = primitive_desc(op, &hint, "convolution backward-weights primitive descriptor");
+      plan.args.push_back(make_arg(DNNL_ARG_SRC, true, c.src, query_md(pd, dnnl_query_src_md)));
+      plan.args.push_back(make_arg(DNNL_ARG_DIFF_DST, true, c.dst, query_md(pd, dnnl_query_diff_dst_md)));
+      plan.args.push_back(
+          make_arg(DNNL_ARG_DIFF_WEIGHTS, false, c.weights, query_md(pd, dnnl_query_diff_weights_md)));
+      if (key.bias)
+        plan.args.push_back(make_arg(DNNL_ARG_DIFF_BIAS, false, c.bias, query_md(pd, dnnl_query_diff_weights_md, 1)));
       break;
     }
   }
+  plan.scratchpad = query_md(pd, dnnl_query_scratchpad_md);
+  dnnl_check(dnnl_primitive_create(plan.prim.out(), pd.get()), "convolution primitive");
   return plan;
 }
 
@@ -241,7 +291,7 @@ inline std::shared_ptr<const DnnlPlan> conv_plan(const ops::Conv2dGeometry& g, c
   return conv_cache().get(key, [&] {
     try {
       return make_conv_plan(key);
-    } catch (const dnnl::error& e) {
+    } catch (const dnnl_failure& e) {
       throw shape_error(detail::msg("conv2d: oneDNN cannot build a convolution for input (", g.n, ", ", g.c, ", ", g.h,
                                     ", ", g.w, ") and weight (", g.o, ", ", g.c / g.p.groups, ", ", g.kh, ", ", g.kw,
                                     "): ", e.what()));
