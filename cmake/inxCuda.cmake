@@ -1,7 +1,5 @@
 # The optional CUDA backend: an INTERFACE target inx::cuda over cuda/ (kernels and cuBLAS wrappers), made when
 # INX_CUDA is ON, or AUTO and a CUDA compiler is found. Default architectures: 80 (A100) and 90 (H100).
-# nvcc 13.0 cannot compile headers that include oneDNN's C++ API <oneapi/dnnl/dnnl.hpp> (a front-end crash, see
-# tests/consumer/headers/CMakeLists.txt): .cu files must not include them; CUDA code reaches CPU kernels from .cpp files.
 set(INX_HAVE_CUDA OFF)
 if(NOT INX_CUDA STREQUAL "OFF")
   include(CheckLanguage)
@@ -12,7 +10,17 @@ if(NOT INX_CUDA STREQUAL "OFF")
     endif()
     enable_language(CUDA)
     find_package(CUDAToolkit REQUIRED)
-    set(INX_HAVE_CUDA ON)
+    # cuDNN (the GPU convolutions) ships with the toolkit on the machines inx is built on; without it the backend
+    # is off (AUTO) or the configuration fails (ON).
+    find_library(INX_CUDNN_LIBRARY cudnn HINTS ${CUDAToolkit_LIBRARY_DIR})
+    find_path(INX_CUDNN_INCLUDE_DIR cudnn.h HINTS ${CUDAToolkit_INCLUDE_DIRS})
+    if(INX_CUDNN_LIBRARY AND INX_CUDNN_INCLUDE_DIR)
+      set(INX_HAVE_CUDA ON)
+    elseif(INX_CUDA STREQUAL "ON")
+      message(FATAL_ERROR "INX_CUDA=ON but cuDNN (cudnn.h, libcudnn) was not found next to the CUDA toolkit")
+    else()
+      message(STATUS "inx: cuDNN not found next to the CUDA toolkit: the CUDA backend is off")
+    endif()
   elseif(INX_CUDA STREQUAL "ON")
     message(FATAL_ERROR "INX_CUDA=ON but no CUDA compiler was found (set CMAKE_CUDA_COMPILER or INX_CUDA=AUTO)")
   endif()
@@ -26,7 +34,8 @@ if(INX_HAVE_CUDA)
                                                 $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
   # CUDA 13 keeps Thrust/CUB under include/cccl.
   target_include_directories(inx_cuda INTERFACE ${CUDAToolkit_INCLUDE_DIRS}/cccl)
-  target_link_libraries(inx_cuda INTERFACE inx::inx CUDA::cudart CUDA::cublas)
+  target_include_directories(inx_cuda INTERFACE ${INX_CUDNN_INCLUDE_DIR})
+  target_link_libraries(inx_cuda INTERFACE inx::inx CUDA::cudart CUDA::cublas ${INX_CUDNN_LIBRARY})
   # CMake 3.25 (Debian 12's) does not know nvcc's C++20 switch, so cuda_std_20 is only used where CMake knows it.
   if("cuda_std_20" IN_LIST CMAKE_CUDA_COMPILE_FEATURES)
     target_compile_features(inx_cuda INTERFACE cuda_std_20)

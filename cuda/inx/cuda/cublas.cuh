@@ -42,9 +42,13 @@ class CublasHandles {
 };
 
 // The calling thread's handle for its current GPU.
+// Its maths mode follows cuda::tf32_allowed() at each call.
 inline cublasHandle_t cublas_handle() {
   thread_local CublasHandles handles;
-  return handles.get(cuda::current_device());
+  const auto h = handles.get(cuda::current_device());
+  check_cublas(cublasSetMathMode(h, allow_tf32() ? CUBLAS_TF32_TENSOR_OP_MATH : CUBLAS_DEFAULT_MATH),
+               "cublasSetMathMode");
+  return h;
 }
 
 }  // namespace cuda_detail

@@ -4,7 +4,11 @@
 
 #include <cuda_runtime.h>
 
+#include <atomic>
 #include <cstddef>
+#include <cstdio>
+#include <cstdlib>
+#include <string_view>
 
 #include "inx/core/error.hpp"
 #include "inx/tensor/device.hpp"
@@ -19,6 +23,27 @@ inline void check(cudaError_t status, const char* what) {
   (void)cudaGetLastError();
   throw device_error(
       detail::msg("cuda: ", what, " failed: ", cudaGetErrorName(status), " (", cudaGetErrorString(status), ")"));
+}
+
+// Whether cuBLAS and cuDNN may use TF32 tensor cores (products of 10-bit mantissas): off by default, so the GPU
+// agrees with the CPU to 1e-4. INX_CUDA_TF32=1 in the environment turns it on at the first use, cuda::set_allow_tf32
+// at any time; any other value than 0 or 1 is reported on stderr once and means off.
+inline std::atomic<int>& tf32_flag() {
+  static std::atomic<int> flag{-1};
+  return flag;
+}
+inline bool allow_tf32() {
+  int v = tf32_flag().load(std::memory_order_relaxed);
+  if (v < 0) {
+    const char* e = std::getenv("INX_CUDA_TF32");
+    const std::string_view s = e ? e : "";
+    v = s == "1";
+    if (!s.empty() && s != "0" && s != "1")
+      std::fprintf(stderr, "inx: INX_CUDA_TF32='%s' ignored: expected 0 or 1 (TF32 stays off)\n", e);
+    int expected = -1;
+    if (!tf32_flag().compare_exchange_strong(expected, v)) v = expected;
+  }
+  return v == 1;
 }
 
 }  // namespace cuda_detail
@@ -45,6 +70,9 @@ struct cuda {
     cuda_detail::check(cudaGetDevice(&d), "cudaGetDevice");
     return d;
   }
+  // TF32 in cuBLAS and cuDNN (see cuda_detail::allow_tf32): faster on tensor cores, ~1e-3 relative error.
+  static bool tf32_allowed() { return cuda_detail::allow_tf32(); }
+  static void set_allow_tf32(bool on) { cuda_detail::tf32_flag().store(on ? 1 : 0); }
   // Waits for every kernel and copy issued so far; kernel faults surface here as device_error.
   static void synchronize() { cuda_detail::check(cudaDeviceSynchronize(), "cudaDeviceSynchronize"); }
 
