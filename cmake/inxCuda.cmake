@@ -2,6 +2,13 @@
 # INX_CUDA is ON, or AUTO and a CUDA compiler is found. Default architectures: 80 (A100) and 90 (H100).
 set(INX_HAVE_CUDA OFF)
 if(NOT INX_CUDA STREQUAL "OFF")
+  # The toolkit's usual place, when nvcc is not on PATH and no compiler was named.
+  if(NOT CMAKE_CUDA_COMPILER AND NOT DEFINED ENV{CUDACXX} AND EXISTS /usr/local/cuda/bin/nvcc)
+    find_program(inx_nvcc_on_path nvcc)
+    if(NOT inx_nvcc_on_path)
+      set(CMAKE_CUDA_COMPILER /usr/local/cuda/bin/nvcc CACHE FILEPATH "CUDA compiler")
+    endif()
+  endif()
   include(CheckLanguage)
   check_language(CUDA)
   if(CMAKE_CUDA_COMPILER)

@@ -31,6 +31,7 @@ namespace inx_cli {
 namespace {
 
 struct ClassifyOptions {
+  std::string device = "cpu";
   std::string model, weights, json, maps, maps_out;
   std::vector<std::string> images;
   std::size_t top = 5;
@@ -104,6 +105,7 @@ std::vector<Result> gather_results(const std::vector<Result>& mine) {
 }
 
 void run(const ClassifyOptions& o) {
+  const Compute device = resolve_device(o.device);  // before anything is read or written
   const auto& info = inx::models::model_info(o.model);
   inx::require<inx::value_error>(o.top >= 1 && o.top <= info.classes, "--top: expected 1 to ", info.classes,
                                  " for model '", o.model, "', got ", o.top);
@@ -114,7 +116,7 @@ void run(const ClassifyOptions& o) {
   std::vector<Result> results;
   inx::Tensor<float> maps;
   {
-    auto net = make_network(o.model);
+    auto net = make_network(o.model, device);
     load_weights(*net, o.model, o.weights, o.synthetic);
     const auto share = my_shard(o.images.size());  // all of them without mpirun
     for (std::size_t i = share.begin; i < share.end; ++i)
@@ -141,6 +143,7 @@ void add_classify(CLI::App& app) {
       "antialiased), centre-crop 224 and normalise with ImageNet's mean/std (RGB or RGBA images, at least 32x32); "
       "fmnist converts the image to grayscale and resizes it to 28x28 unless it already is, values in [0, 1]");
   cmd->add_option("--model", o->model, "one of: " + inx::models::model_names())->required();
+  cmd->add_option("--device", o->device, device_help())->capture_default_str();
   cmd->add_option("--weights", o->weights, ".npz (or folder of .npy) with PyTorch state_dict names; "
                                            "default for fmnist: the shipped models/fmnist.npz; for efficientnet_lite0: "
                                            "models/efficientnet_lite0.npz in the user data folder (`inx version` "

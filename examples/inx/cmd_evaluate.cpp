@@ -49,6 +49,7 @@ const std::vector<std::string> kMethods{"gradcam", "gradcampp", "xgradcam", "hir
 const std::vector<std::string> kMetrics{"deletion", "insertion", "ad", "ic", "ag", "sanity"};
 
 struct EvaluateOptions {
+  std::string device = "cpu";
   std::string model = "fmnist", weights, layers, methods = "gradcam,gradcampp,xgradcam,hirescam,layercam,inv,random,sobel",
               metrics = "deletion,insertion,ad,ic,ag,sanity", cluster = "paper", out = "out/evaluate", idx;
   std::vector<std::string> images;
@@ -218,6 +219,7 @@ std::string pad(const std::string& s, std::size_t width) {
 }
 
 void run(const EvaluateOptions& o) {
+  const Compute device = resolve_device(o.device);  // before anything is read or written
   using clock = std::chrono::steady_clock;
   const auto t_start = clock::now();
   const auto& info = inx::models::model_info(o.model);
@@ -289,7 +291,7 @@ void run(const EvaluateOptions& o) {
 
   {
     using Net = AnyNetwork;
-    auto net = make_network(o.model);
+    auto net = make_network(o.model, device);
     load_weights(*net, o.model, o.weights, o.synthetic);
     using Ex = inx::explain::Explainer<Net, inx::explain::AnyWeighting, inx::cluster::AnyPolicy>;
     std::vector<std::unique_ptr<Ex>> explainers;
@@ -592,6 +594,7 @@ void add_evaluate(CLI::App& app) {
       "Score explanation methods on a model and images: deletion, insertion (RISE), Average Drop, Increase in "
       "Confidence, Average Gain, and the cascading-randomisation sanity check, beside a random and an edge-map baseline");
   cmd->add_option("--model", o->model, "one of: " + inx::models::model_names())->capture_default_str();
+  cmd->add_option("--device", o->device, device_help())->capture_default_str();
   cmd->add_option("--weights", o->weights, ".npz (or folder of .npy) with PyTorch state_dict names (default: the "
                                            "model's own, as for inx explain)");
   cmd->add_flag("--synthetic-weights", o->synthetic, "deterministic synthetic weights (timing; meaningless scores)");

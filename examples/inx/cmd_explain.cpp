@@ -41,6 +41,7 @@ namespace {
 namespace fs = std::filesystem;
 
 struct ExplainOptions {
+  std::string device = "cpu";
   std::string model = "fmnist", weights, layers, method = "inv", cluster = "paper", out = "out/explain",
               colormap = "jet";
   std::vector<std::string> images;
@@ -146,6 +147,7 @@ void gather_records(const inx::explain::ReportInfo& ri, std::vector<inx::explain
 }
 
 void run(const ExplainOptions& o) {
+  const Compute device = resolve_device(o.device);  // before anything is read or written
   using clock = std::chrono::steady_clock;
   const auto t_start = clock::now();
   const auto& info = inx::models::model_info(o.model);
@@ -180,7 +182,7 @@ void run(const ExplainOptions& o) {
   inx::explain::Timings timings;
   double t_render = 0;
   {
-    auto net = make_network(o.model);
+    auto net = make_network(o.model, device);
     load_weights(*net, o.model, o.weights, o.synthetic);
     inx::explain::Explainer<AnyNetwork, inx::explain::AnyWeighting, inx::cluster::AnyPolicy> explainer(
         *net, layers, weighting, policy, clusters);
@@ -279,6 +281,7 @@ void add_explain(CLI::App& app) {
       "a guided Grad-CAM), or with one method of the Grad-CAM family. With no flags: a bundled Fashion-MNIST image "
       "with the default model");
   cmd->add_option("--model", o->model, "one of: " + inx::models::model_names())->capture_default_str();
+  cmd->add_option("--device", o->device, device_help())->capture_default_str();
   cmd->add_option("--weights", o->weights, ".npz (or folder of .npy) with PyTorch state_dict names; "
                                            "default for fmnist: the shipped models/fmnist.npz; for efficientnet_lite0: "
                                            "models/efficientnet_lite0.npz in the user data folder (`inx version` "

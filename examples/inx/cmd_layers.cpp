@@ -15,10 +15,12 @@ namespace inx_cli {
 namespace {
 
 struct LayersOptions {
+  std::string device = "cpu";
   std::string model, size;
 };
 
 void run(const LayersOptions& o) {
+  const Compute device = resolve_device(o.device);  // before anything is read or written
   const auto& info = inx::models::model_info(o.model);
   std::size_t h = info.preprocess.crop, w = info.preprocess.crop;
   if (!o.size.empty()) {
@@ -33,7 +35,7 @@ void run(const LayersOptions& o) {
   const auto defaults = inx::models::split_list(info.default_layers);
   const std::set<std::string> is_default(defaults.begin(), defaults.end());
   {
-    auto net = make_network(o.model);
+    auto net = make_network(o.model, device);
     auto x = inx::Tensor<float>::zeros({1, info.preprocess.channels, h, w});
     std::vector<std::pair<std::string, inx::Shape>> trace;
     try {
@@ -61,6 +63,7 @@ void add_layers(CLI::App& app) {
   auto o = std::make_shared<LayersOptions>();
   auto* cmd = app.add_subcommand("layers", "List a zoo model's modules (PyTorch names) with their output shapes");
   cmd->add_option("--model", o->model, "one of: " + inx::models::model_names())->required();
+  cmd->add_option("--device", o->device, device_help())->capture_default_str();
   cmd->add_option("--size", o->size, "input height,width (default: the model's input size)");
   cmd->callback([o] { run(*o); });
 }

@@ -77,8 +77,28 @@ class ZooNetwork final : public AnyNetwork {
   inx::nn::Network<M> net_;
 };
 
+// Where a network runs. The program's tensors stay on the host either way: a GPU network copies each input in and
+// its logits, activations and gradients out.
+enum class Compute { cpu, cuda };
+
+// The --device flag: "cpu", "cuda" (an error, saying why and how to run on the CPU, when this build has no CUDA
+// backend or the machine no usable GPU) or "auto" (cuda when it is usable, else cpu).
+Compute resolve_device(std::string_view flag);
+inline const char* device_help() {
+  return "where the network runs: cpu, cuda (an NVIDIA GPU; needs inx built with the CUDA backend) or auto (cuda "
+         "when a GPU is usable, else cpu)";
+}
+
 // A zoo model by name (models::model_names()), with its parameters uninitialised until loaded.
+std::unique_ptr<AnyNetwork> make_network(std::string_view model, Compute device = Compute::cpu);
+
+// The CUDA side, defined in device/cuda.cu where the CUDA backend is built and in device/no_cuda.cpp otherwise.
+namespace gpu {
+// "" when a GPU can run the networks, else why not (one line).
+std::string unavailable_reason();
+// The zoo model with its network in GPU memory.
 std::unique_ptr<AnyNetwork> make_network(std::string_view model);
+}  // namespace gpu
 
 namespace zoo {
 std::unique_ptr<AnyNetwork> fmnist();

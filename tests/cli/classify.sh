@@ -76,6 +76,20 @@ bad not_an_image "expected a PNG or JPEG" --model fmnist --weights "$FMNIST_W" -
 bad no_weights_imagenet "has no weights of its own" --model vgg16 --image "$CAT"
 bad top_range "--top: expected 1 to 10" --model fmnist --weights "$FMNIST_W" --image "$BOOT" --top 11
 bad json_bad_input "expected an RGB image" --model resnet18 --synthetic-weights --image "$BOOT" --json "$TMP/none.json"
+# --device: a wrong name; cuda where this machine (or this build) has no usable GPU says why and how to run on the
+# CPU, and where it has one gives the CPU's top classes; auto runs anywhere.
+bad device_unknown "--device: expected cpu, cuda or auto, got 'gpu'" --model fmnist --weights "$FMNIST_W" --image "$BOOT" --device gpu
+ok device_auto --model fmnist --weights "$FMNIST_W" --image "$BOOT" --device auto --top 3
+cp "$TMP/out" "$TMP/auto.out"
+if "$INX" classify --model fmnist --weights "$FMNIST_W" --image "$BOOT" --device cuda --top 3 > "$TMP/cuda.out" 2> "$TMP/cuda.err"; then
+  if [ "$(cut -c 17- "$TMP/cuda.out")" = "$(cut -c 17- "$TMP/auto.out")" ]; then echo "ok   device_cuda: the GPU's top 3 classes are the CPU's"
+  else echo "FAIL device_cuda: top classes differ from the CPU's"; fails=$((fails + 1)); fi
+elif [ "$(wc -l < "$TMP/cuda.err")" -eq 1 ] && grep -q "^inx: --device cuda: .*; run with --device cpu" "$TMP/cuda.err"; then
+  echo "ok   device_cuda: no GPU here: $(cat "$TMP/cuda.err")"
+else
+  echo "FAIL device_cuda: expected the GPU's classes or one line saying why not, got:"; cat "$TMP/cuda.err"; fails=$((fails + 1))
+fi
+
 # No --weights for fmnist: the shipped weights, or a clear error while they are not there yet.
 if [ -e "$ROOT/data/models/fmnist.npz" ]; then
   ok fmnist_shipped --model fmnist --image "$BOOT"

@@ -8,9 +8,9 @@
 #include "inx/cuda/device.cuh"
 #include "inx/tensor/tensor.hpp"
 
-#define INX_REQUIRE_GPU()                                                          \
-  do {                                                                             \
-    if (!inx::cuda::available()) GTEST_SKIP() << "no CUDA device on this machine"; \
+#define INX_REQUIRE_GPU()                                                                       \
+  do {                                                                                          \
+    if (const auto why = inx::cuda::unavailable_reason(); !why.empty()) GTEST_SKIP() << why;   \
   } while (0)
 
 namespace inx_test {

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 #include <string_view>
 
 #include "inx/core/error.hpp"
@@ -63,6 +64,19 @@ struct cuda {
       return 0;
     }
     return n;
+  }
+  // "" when a GPU is usable, else why not, in one line: no driver or one older than this CUDA runtime, no GPU, or
+  // CUDA's own words for another failure.
+  static std::string unavailable_reason() {
+    int n = 0;
+    const cudaError_t st = cudaGetDeviceCount(&n);
+    (void)cudaGetLastError();
+    if (st == cudaSuccess) return n > 0 ? "" : "no NVIDIA GPU on this machine";
+    if (st == cudaErrorNoDevice) return "no NVIDIA GPU on this machine";
+    if (st == cudaErrorInsufficientDriver)
+      return detail::msg("no NVIDIA driver, or one older than the CUDA ", CUDART_VERSION / 1000, ".",
+                         CUDART_VERSION % 1000 / 10, " runtime inx was built with");
+    return detail::msg("no usable NVIDIA GPU (", cudaGetErrorName(st), ": ", cudaGetErrorString(st), ")");
   }
   // The calling thread's current GPU (cudaSetDevice chooses it).
   static int current_device() {
