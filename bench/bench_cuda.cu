@@ -1,8 +1,8 @@
 // GPU timings for issue 11's targets, on whatever NVIDIA GPU runs it (bench/gpu_check.sh): resnet50 at 224x224 —
 // inference at batch 1, the network part of an INV explanation of its four stage outputs at batch 1 (forward keeping
 // what backward needs, data-only backward from the top logit to layer1), and Grad-CAM's network pass at batch 64
-// (layer4, images/s) — and the GEMM at the heart of correlation merging, the (C x HW)(HW x C) product of C = 2048
-// maps of 56x56. Each iteration ends with a device synchronisation, so the times are the GPU's, copies of the small
+// (layer4, images/s) — and correlation merging's matrix for C = 2048 maps of 56x56 and 7x7: the bare GEMM and the
+// whole matrix (cluster::correlation_matrix on the GPU). Each iteration ends with a device synchronisation, so the times are the GPU's, copies of the small
 // results to the host included. Without a GPU every benchmark reports why and skips.
 #include <benchmark/benchmark.h>
 
@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "inx/cuda/backend.cuh"
+#include "inx/cuda/correlation.cuh"
 #include "inx/models/resnet.hpp"
 #include "inx/models/synthetic.hpp"
 #include "inx/nn/network.hpp"
@@ -93,5 +94,20 @@ void BM_MapGram(benchmark::State& state) {
       benchmark::Counter(2.0 * double(c) * double(c) * double(hw) * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
 }
 BENCHMARK(BM_MapGram)->Args({2048, 56 * 56})->Args({2048, 7 * 7})->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The whole correlation matrix of C maps (row statistics, unit rows, SYRK, mirror), left in GPU memory.
+void BM_CorrelationMatrix(benchmark::State& state) {
+  if (skip_without_gpu(state)) return;
+  const std::size_t c = std::size_t(state.range(0)), hw = std::size_t(state.range(1));
+  auto maps = Tensor<float>::uninitialized({c, hw});
+  inx::models::synthetic_values("maps", maps.shape(), maps.data());
+  const auto m = maps.to<Gpu>();
+  for (auto _ : state) {
+    auto corr = inx::cluster::correlation_matrix(m.view());
+    Gpu::synchronize();
+    benchmark::DoNotOptimize(corr.data());
+  }
+}
+BENCHMARK(BM_CorrelationMatrix)->Args({2048, 56 * 56})->Args({2048, 7 * 7})->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace

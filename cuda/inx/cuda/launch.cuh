@@ -9,10 +9,13 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <vector>
 
 #include "inx/cuda/device.cuh"
+#include "inx/cuda/gemm.cuh"
+#include "inx/tensor/gemm.hpp"
 
 INX_BEGIN_NAMESPACE
 namespace cuda_detail {
@@ -75,6 +78,24 @@ struct DeviceExec {
   void to_host(T* dst, const T* src, std::size_t n) const {
     cuda::copy_to_host(dst, src, n * sizeof(T));
   }
+  // Row-major sgemm, as ops::gemm: cuBLAS here, the CPU's on HostExec.
+  void gemm(bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, float alpha, const float* a,
+            std::size_t lda, const float* b, std::size_t ldb, float beta, float* c, std::size_t ldc) const {
+    ops::gemm<cuda>(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  }
+  // The lower triangle (row-major, diagonal included) of c = z z^T for z of n rows of d (cuBLAS SYRK: half a GEMM's
+  // work). The strict upper triangle is left as it was.
+  void gram_lower(std::size_t n, std::size_t d, const float* z, float* c) const {
+    if (n == 0) return;
+    require<shape_error>(n <= std::size_t(INT32_MAX) && d <= std::size_t(INT32_MAX), "gram (cuda): ", n, " rows of ",
+                         d, " exceed cuBLAS's 32-bit int sizes");
+    const float one = 1.0f, zero = 0.0f;
+    // Row-major z (n x d) is column-major z^T (d x n); column-major C = (z^T)^T z^T, and its column-major upper
+    // triangle is the row-major lower one.
+    check_cublas(cublasSsyrk(cublas_handle(), CUBLAS_FILL_MODE_UPPER, CUBLAS_OP_T, int(n), int(d), &one, z,
+                             int(d > 0 ? d : 1), &zero, c, int(n)),
+                 "cublasSsyrk");
+  }
 };
 struct HostExec {
   template <class F>
@@ -88,6 +109,14 @@ struct HostExec {
   template <class T>
   void to_host(T* dst, const T* src, std::size_t n) const {
     if (n) std::memcpy(dst, src, n * sizeof(T));
+  }
+  void gemm(bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, float alpha, const float* a,
+            std::size_t lda, const float* b, std::size_t ldb, float beta, float* c, std::size_t ldc) const {
+    ops::gemm<cpu>(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  }
+  // The whole product here (the CPU's GEMM); callers read only the lower triangle.
+  void gram_lower(std::size_t n, std::size_t d, const float* z, float* c) const {
+    ops::gemm<cpu>(false, true, n, n, d, 1.0f, z, d, z, d, 0.0f, c, n);
   }
 };
 

@@ -36,27 +36,38 @@ struct ProductLoad {  // one segment: a[j] * b[j]
   INX_HOST_DEVICE double operator()(std::size_t, std::size_t j) const { return double(a[j]) * double(b[j]); }
 };
 
-// partial[s * T + k] = the sum of strand k of segment s.
-template <class Load>
+// How strands combine: a sum, or the largest value (of loads that are >= 0, such as magnitudes).
+struct Plus {
+  static constexpr double identity = 0;
+  INX_HOST_DEVICE double operator()(double a, double b) const { return a + b; }
+};
+struct MaxOfNonNegative {
+  static constexpr double identity = 0;
+  INX_HOST_DEVICE double operator()(double a, double b) const { return b > a ? b : a; }
+};
+
+// partial[s * T + k] = strand k of segment s, combined by Op.
+template <class Load, class Op = Plus>
 struct StrandSums {
   Load load;
   std::size_t len, strands;
   double* partial;
   INX_HOST_DEVICE void operator()(std::size_t i) const {
     const std::size_t s = i / strands;
-    double acc = 0;
-    for (std::size_t j = i % strands; j < len; j += strands) acc += load(s, j);
+    double acc = Op::identity;
+    for (std::size_t j = i % strands; j < len; j += strands) acc = Op{}(acc, load(s, j));
     partial[i] = acc;
   }
 };
-// out[s] = the strand sums of segment s, added in strand order.
+// out[s] = the strands of segment s, combined in strand order.
+template <class Op = Plus>
 struct AddStrands {
   const double* partial;
   std::size_t strands;
   double* out;
   INX_HOST_DEVICE void operator()(std::size_t s) const {
-    double acc = 0;
-    for (std::size_t k = 0; k < strands; ++k) acc += partial[s * strands + k];
+    double acc = Op::identity;
+    for (std::size_t k = 0; k < strands; ++k) acc = Op{}(acc, partial[s * strands + k]);
     out[s] = acc;
   }
 };
@@ -70,15 +81,21 @@ inline std::size_t strands_for(std::size_t segments, std::size_t len) {
   return t ? t : 1;
 }
 
-// out[s] (double, in the executor's memory) = the sum of load(s, j) for j < len, for every s < segments.
-template <class Exec, class Load>
-void segment_sums(const Exec& ex, std::size_t segments, std::size_t len, Load load, double* out, const char* what,
-                  std::size_t strands = 0) {
+// out[s] (double, in the executor's memory) = load(s, j) for j < len combined by Op (a sum unless told otherwise),
+// for every s < segments.
+template <class Op = Plus, class Exec, class Load>
+void segment_reduce(const Exec& ex, std::size_t segments, std::size_t len, Load load, double* out, const char* what,
+                    std::size_t strands = 0) {
   if (segments == 0) return;
   if (strands == 0) strands = strands_for(segments, len);
   auto partial = ex.template scratch<double>(segments * strands);
-  ex.run(segments * strands, StrandSums<Load>{load, len, strands, partial.data()}, what);
-  ex.run(segments, AddStrands{partial.data(), strands, out}, what);
+  ex.run(segments * strands, StrandSums<Load, Op>{load, len, strands, partial.data()}, what);
+  ex.run(segments, AddStrands<Op>{partial.data(), strands, out}, what);
+}
+template <class Exec, class Load>
+void segment_sums(const Exec& ex, std::size_t segments, std::size_t len, Load load, double* out, const char* what,
+                  std::size_t strands = 0) {
+  segment_reduce<Plus>(ex, segments, len, load, out, what, strands);
 }
 
 struct DoubleToFloat {  // out[s] = float(in[s] * scale)
