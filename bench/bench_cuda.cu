@@ -2,7 +2,7 @@
 // inference at batch 1, the network part of an INV explanation of its four stage outputs at batch 1 (forward keeping
 // what backward needs, data-only backward from the top logit to layer1), and Grad-CAM's network pass at batch 64
 // (layer4, images/s) — and correlation merging's matrix for C = 2048 maps of 56x56 and 7x7: the bare GEMM and the
-// whole matrix (cluster::correlation_matrix on the GPU). Each iteration ends with a device synchronisation, so the times are the GPU's, copies of the small
+// whole matrix (cluster::correlation_matrix on the GPU) — and one k-means iteration at n = 100,000, d = 64, k = 100. Each iteration ends with a device synchronisation, so the times are the GPU's, copies of the small
 // results to the host included. Without a GPU every benchmark reports why and skips.
 #include <benchmark/benchmark.h>
 
@@ -14,6 +14,7 @@
 
 #include "inx/cuda/backend.cuh"
 #include "inx/cuda/correlation.cuh"
+#include "inx/cuda/kmeans.cuh"
 #include "inx/models/resnet.hpp"
 #include "inx/models/synthetic.hpp"
 #include "inx/nn/network.hpp"
@@ -109,5 +110,28 @@ void BM_CorrelationMatrix(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_CorrelationMatrix)->Args({2048, 56 * 56})->Args({2048, 7 * 7})->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// One Lloyd iteration of k-means (assignment GEMM and arg-min, one-hot GEMM update, shift) at issue 11's size.
+void BM_KMeansIteration(benchmark::State& state) {
+  if (skip_without_gpu(state)) return;
+  const std::size_t n = std::size_t(state.range(0)), d = std::size_t(state.range(1)), k = std::size_t(state.range(2));
+  auto x = Tensor<float>::uninitialized({n, d});
+  inx::models::synthetic_values("rows", x.shape(), x.data());
+  std::vector<double> sqn(n, 0.0);
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = 0; j < d; ++j) sqn[i] += double(x.data()[i * d + j]) * x.data()[i * d + j];
+  const auto xg = x.to<Gpu>();
+  const auto sqng = Tensor<double>::from_host({n}, sqn).to<Gpu>();
+  auto centres = Tensor<float, Gpu>::uninitialized({k, d});
+  Gpu::copy(centres.data(), xg.data(), centres.bytes());
+  auto next = centres.clone();
+  auto labels = Tensor<std::int64_t, Gpu>::uninitialized({n});
+  inx::cuda_detail::KMeansStep<inx::cuda_detail::DeviceExec> step({}, n, d, k);
+  for (auto _ : state) {
+    step.assign(xg.data(), sqng.data(), centres.data(), labels.data());
+    benchmark::DoNotOptimize(step.update(xg.data(), labels.data(), centres.data(), next.data()));
+  }
+}
+BENCHMARK(BM_KMeansIteration)->Args({100000, 64, 100})->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
