@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "inx/core/error.hpp"
+#include "inx/cuda/allocator.cuh"
 #include "inx/tensor/device.hpp"
 
 INX_BEGIN_NAMESPACE
@@ -45,6 +46,31 @@ inline bool allow_tf32() {
     if (!tf32_flag().compare_exchange_strong(expected, v)) v = expected;
   }
   return v == 1;
+}
+
+// cudaMalloc and cudaFree for the block cache (allocator.cuh); out of memory is nullptr, other failures throw.
+struct CudaRawMemory {
+  static void* malloc(std::size_t bytes) {
+    void* p = nullptr;
+    const cudaError_t st = cudaMalloc(&p, bytes);
+    if (st == cudaErrorMemoryAllocation) {
+      (void)cudaGetLastError();
+      return nullptr;
+    }
+    check(st, "cudaMalloc");
+    return p;
+  }
+  static void free(void* p) noexcept { (void)cudaFree(p); }
+  static int device() {
+    int d = 0;
+    check(cudaGetDevice(&d), "cudaMalloc (cudaGetDevice)");
+    return d;
+  }
+};
+// Never destroyed: tensors with static storage may still give blocks back at exit.
+inline BlockCache<CudaRawMemory>& device_cache() {
+  static auto* cache = new BlockCache<CudaRawMemory>;
+  return *cache;
 }
 
 }  // namespace cuda_detail
@@ -90,16 +116,23 @@ struct cuda {
   // Waits for every kernel and copy issued so far; kernel faults surface here as device_error.
   static void synchronize() { cuda_detail::check(cudaDeviceSynchronize(), "cudaDeviceSynchronize"); }
 
+  // Through the caching allocator (allocator.cuh). Out of GPU memory, even with the cache emptied, is a
+  // device_error naming the size asked for and what the GPU has.
   static void* allocate(std::size_t bytes) {
     if (bytes == 0) return nullptr;
-    void* p = nullptr;
-    cuda_detail::check(cudaMalloc(&p, bytes), "cudaMalloc");
-    return p;
+    if (void* p = cuda_detail::device_cache().allocate(bytes)) return p;
+    std::size_t free_bytes = 0, total = 0;
+    (void)cudaMemGetInfo(&free_bytes, &total);
+    (void)cudaGetLastError();
+    throw device_error(detail::msg("cuda: out of GPU memory: ", (bytes + (1 << 20) - 1) >> 20, " MiB asked for, ",
+                                   free_bytes >> 20, " MiB free of ", total >> 20,
+                                   " MiB (try a smaller batch, or run on the CPU)"));
   }
   // Never throws: it runs in destructors, possibly after a kernel fault has poisoned the context.
-  static void deallocate(void* p) noexcept {
-    if (p) (void)cudaFree(p);
-  }
+  static void deallocate(void* p) noexcept { cuda_detail::device_cache().deallocate(p); }
+  // Gives the cached free blocks back to the driver (cudaFree), e.g. before handing the GPU to another library.
+  static void release_cached() noexcept { cuda_detail::device_cache().release(); }
+  static std::size_t cached_bytes() { return cuda_detail::device_cache().cached_bytes(); }
   static void copy(void* dst, const void* src, std::size_t bytes) {
     if (bytes)
       cuda_detail::check(cudaMemcpy(dst, src, bytes, cudaMemcpyDeviceToDevice), "cudaMemcpy (device to device)");
