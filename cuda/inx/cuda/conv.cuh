@@ -115,28 +115,17 @@ struct CudnnConvDescriptors {
   }
 };
 
-class CudnnHandles {
- public:
-  CudnnHandles() = default;
-  CudnnHandles(const CudnnHandles&) = delete;
-  CudnnHandles& operator=(const CudnnHandles&) = delete;
-  ~CudnnHandles() {
-    for (auto& [device, handle] : handles_) (void)cudnnDestroy(handle);
-  }
-  cudnnHandle_t get(int device) {
-    if (auto it = handles_.find(device); it != handles_.end()) return it->second;
+struct CudnnHandleTraits {
+  static cudnnHandle_t create() {
     cudnnHandle_t h = nullptr;
     check_cudnn(cudnnCreate(&h), "cudnnCreate");
-    handles_.emplace(device, h);
     return h;
   }
-
- private:
-  std::map<int, cudnnHandle_t> handles_;
+  static void destroy(cudnnHandle_t h) noexcept { (void)cudnnDestroy(h); }
 };
 // The calling thread's handle for its current GPU (on the legacy default stream, as every inx kernel).
 inline cudnnHandle_t cudnn_handle() {
-  thread_local CudnnHandles handles;
+  thread_local PerDeviceHandles<cudnnHandle_t, CudnnHandleTraits> handles;
   return handles.get(cuda::current_device());
 }
 
@@ -220,6 +209,23 @@ inline CudnnAlgorithm cudnn_algorithm(const ops::Conv2dGeometry& g, cudnn_pass p
   return a;
 }
 
+// The input as cuDNN is to see it: x itself, or a zero-padded copy of it when the padding is asymmetric.
+class ConvInput {
+ public:
+  ConvInput(const ops::Conv2dGeometry& g, const CudnnConvShape& s, const float* x)
+      : copy_(s.padded_copy ? g.n * g.c * s.h * s.w : 0), x_(x) {
+    if (!s.padded_copy) return;
+    for_each_index(g.n * g.c * s.h * s.w, PadPlanes{g.h, g.w, s.h, s.w, g.pad_top, g.pad_left, x, copy_.data()},
+                   "kernel launch (conv2d input padding)");
+    x_ = copy_.data();
+  }
+  const float* data() const noexcept { return x_; }
+
+ private:
+  DeviceExec::Scratch<float> copy_;
+  const float* x_;
+};
+
 }  // namespace cuda_detail
 
 template <>
@@ -228,14 +234,11 @@ struct conv2d_kernel<cuda> {
     namespace cd = cuda_detail;
     const cd::CudnnConvDescriptors d(g, cd::allow_tf32());
     const auto& s = d.shape;
-    cd::DeviceExec::Scratch<float> xp(s.padded_copy ? g.n * g.c * s.h * s.w : 0);
-    if (s.padded_copy)
-      cd::for_each_index(g.n * g.c * s.h * s.w, cd::PadPlanes{g.h, g.w, s.h, s.w, g.pad_top, g.pad_left, x, xp.data()},
-                         "kernel launch (conv2d input padding)");
+    const cd::ConvInput in(g, s, x);
     const auto a = cd::cudnn_algorithm(g, cd::cudnn_pass::forward, d);
     cd::DeviceExec::Scratch<char> ws(a.workspace);
     const float one = 1.0f, zero = 0.0f;
-    cd::check_cudnn(cudnnConvolutionForward(cd::cudnn_handle(), &one, d.x.get(), s.padded_copy ? xp.data() : x,
+    cd::check_cudnn(cudnnConvolutionForward(cd::cudnn_handle(), &one, d.x.get(), in.data(),
                                             d.w.get(), w, d.conv.get(), cudnnConvolutionFwdAlgo_t(a.algo), ws.data(),
                                             a.workspace, &zero, d.y.get(), y),
                     "cudnnConvolutionForward");
@@ -264,14 +267,11 @@ struct conv2d_kernel<cuda> {
     namespace cd = cuda_detail;
     const cd::CudnnConvDescriptors d(g, cd::allow_tf32());
     const auto& s = d.shape;
-    cd::DeviceExec::Scratch<float> xp(s.padded_copy ? g.n * g.c * s.h * s.w : 0);
-    if (s.padded_copy)
-      cd::for_each_index(g.n * g.c * s.h * s.w, cd::PadPlanes{g.h, g.w, s.h, s.w, g.pad_top, g.pad_left, x, xp.data()},
-                         "kernel launch (conv2d input padding)");
+    const cd::ConvInput in(g, s, x);
     const auto a = cd::cudnn_algorithm(g, cd::cudnn_pass::backward_filter, d);
     cd::DeviceExec::Scratch<char> ws(a.workspace);
     const float one = 1.0f, zero = 0.0f;
-    cd::check_cudnn(cudnnConvolutionBackwardFilter(cd::cudnn_handle(), &one, d.x.get(), s.padded_copy ? xp.data() : x,
+    cd::check_cudnn(cudnnConvolutionBackwardFilter(cd::cudnn_handle(), &one, d.x.get(), in.data(),
                                                    d.y.get(), dy, d.conv.get(),
                                                    cudnnConvolutionBwdFilterAlgo_t(a.algo), ws.data(), a.workspace,
                                                    &zero, d.w.get(), dw),

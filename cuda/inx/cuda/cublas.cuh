@@ -4,8 +4,6 @@
 
 #include <cublas_v2.h>
 
-#include <unordered_map>
-
 #include "inx/core/error.hpp"
 #include "inx/cuda/device.cuh"
 
@@ -18,33 +16,19 @@ inline void check_cublas(cublasStatus_t status, const char* what) {
       detail::msg("cuda: ", what, " failed: ", cublasGetStatusName(status), " (", cublasGetStatusString(status), ")"));
 }
 
-class CublasHandles {
- public:
-  CublasHandles() = default;
-  CublasHandles(const CublasHandles&) = delete;
-  CublasHandles& operator=(const CublasHandles&) = delete;
-  ~CublasHandles() {
-    for (auto& [device, handle] : handles_) (void)cublasDestroy(handle);
-  }
-  cublasHandle_t get(int device) {
-    auto it = handles_.find(device);
-    if (it != handles_.end()) return it->second;
+struct CublasHandleTraits {
+  static cublasHandle_t create() {
     cublasHandle_t h = nullptr;
     check_cublas(cublasCreate(&h), "cublasCreate");
-    // Pointer mode host (alpha, beta on the host) and plain FP32 maths (no TF32), so results match the CPU's.
-    (void)cublasSetMathMode(h, CUBLAS_DEFAULT_MATH);
-    handles_.emplace(device, h);
     return h;
   }
-
- private:
-  std::unordered_map<int, cublasHandle_t> handles_;
+  static void destroy(cublasHandle_t h) noexcept { (void)cublasDestroy(h); }
 };
 
 // The calling thread's handle for its current GPU.
 // Its maths mode follows cuda::tf32_allowed() at each call.
 inline cublasHandle_t cublas_handle() {
-  thread_local CublasHandles handles;
+  thread_local PerDeviceHandles<cublasHandle_t, CublasHandleTraits> handles;
   const auto h = handles.get(cuda::current_device());
   check_cublas(cublasSetMathMode(h, allow_tf32() ? CUBLAS_TF32_TENSOR_OP_MATH : CUBLAS_DEFAULT_MATH),
                "cublasSetMathMode");

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -47,6 +48,34 @@ inline bool allow_tf32() {
   }
   return v == 1;
 }
+
+// One library handle (cuBLAS, cuDNN) per GPU for the calling thread, made on first use, since a handle is tied to the
+// device that was current when it was made and is not meant for two threads at once. Traits: static H create() and
+// static void destroy(H) noexcept.
+template <class H, class Traits>
+class PerDeviceHandles {
+ public:
+  PerDeviceHandles() = default;
+  PerDeviceHandles(const PerDeviceHandles&) = delete;
+  PerDeviceHandles& operator=(const PerDeviceHandles&) = delete;
+  ~PerDeviceHandles() {
+    for (auto& [device, handle] : handles_) Traits::destroy(handle);
+  }
+  H get(int device) {
+    if (auto it = handles_.find(device); it != handles_.end()) return it->second;
+    const H h = Traits::create();
+    try {
+      handles_.emplace(device, h);
+    } catch (...) {
+      Traits::destroy(h);
+      throw;
+    }
+    return h;
+  }
+
+ private:
+  std::map<int, H> handles_;
+};
 
 // cudaMalloc and cudaFree for the block cache (allocator.cuh); out of memory is nullptr, other failures throw.
 struct CudaRawMemory {
