@@ -2,7 +2,7 @@
 // cuDNN pads both sides of an axis alike, so TensorFlow-style SAME padding with a stride of 2 (more after than
 // before) runs on a copy of the input padded explicitly, and its input gradient is computed on that padded shape and
 // cropped; both copies are index-space functors the tests run on the host. The bias is added by the elementwise
-// channel-bias functor and its gradient is a channel sum (reduce.cuh). Algorithms come from cuDNN's heuristics, the
+// channel-bias kernel and its gradient is a channel sum (reduce.cuh). Algorithms come from cuDNN's heuristics, the
 // first deterministic one that fits the workspace limit, cached per shape and pass; maths is plain FP32 (no TF32)
 // unless cuda_detail::allow_tf32 says otherwise.
 #pragma once
@@ -242,9 +242,7 @@ struct conv2d_kernel<cuda> {
                                             d.w.get(), w, d.conv.get(), cudnnConvolutionFwdAlgo_t(a.algo), ws.data(),
                                             a.workspace, &zero, d.y.get(), y),
                     "cudnnConvolutionForward");
-    if (bias)
-      cd::for_each_index(g.n * g.o * g.oh * g.ow, cd::ChannelBiasAt{g.o, g.oh * g.ow, bias, y},
-                         "kernel launch (conv2d bias)");
+    if (bias) elementwise_kernel<cuda>::add_channel_bias(g.n, g.o, g.oh * g.ow, bias, y);
   }
   static void backward_data(const ops::Conv2dGeometry& g, const float* dy, const float* w, float* dx) {
     namespace cd = cuda_detail;
